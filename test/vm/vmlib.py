@@ -1,0 +1,793 @@
+"""vmlib: boot QEMU TCG guests against a vhost-user DPDK backend (stdlib only).
+
+Pieces, usable on their own (the 17.11 backport reuses them):
+
+  kernel = find_kernel(path=None)          # Debian /boot/vmlinuz-6.1.0-*-amd64, or a bzImage
+  initrd = build_initramfs(kernel)         # cached under $VNET_CACHE/initramfs/<key>
+  host = HostBackend(workdir, [VhostPort('p0'), VhostPort('p1', iommu=True)])
+  host.start()                             # dpdk-testpmd -i over a pipe
+  host.cmd('set fwd rxonly'); host.cmd('start'); host.port_stats(0)
+  guest = Guest(workdir, kernel, initrd, nics=[Nic(host.ports[0], 'disable-legacy=on',
+                addr=4)], machine='pc', append='')
+  guest.start(); guest.wait_agent()        # the guest runs guest/lib.sh's vnet_agent
+  rc, out = guest.run('vnet_bind "$(vnet_bdf 00:04.0)" uio_pci_generic')
+  tp = GuestTestpmd(guest, 'tp1', eal_args=['-a', bdf], app_args=[...])
+  tp.start(); tp.wait_prompt(); tp.cmd('start'); tp.port_stats(0); tp.quit()
+  guest.shutdown(); host.stop()
+
+  Guest(script=PATH) instead runs PATH (bash, in the guest, cwd = the share) to its
+  end and powers off; guest.wait_exit() waits for that.
+
+The guest is Debian's kernel plus an initramfs (busybox-static + the 9p/virtio
+modules of that kernel) that mounts the host root read-only over virtio-9p,
+mounts a writable 9p share (the workdir's share/) at /run/vnet, chroots into
+the host root and runs the script.  Host binaries (dpdk-testpmd, the plugin)
+are thus used in the guest at their host paths (except under /run).
+
+Every process is started in its own session and stopped by PID (TERM, then
+KILL) by close()/kill(), by the atexit hook and on SIGTERM/SIGINT, which are
+turned into exceptions so finally-blocks run.  Every wait is bounded.
+"""
+
+import atexit
+import glob
+import gzip
+import hashlib
+import io
+import lzma
+import os
+import re
+import shlex
+import signal
+import stat
+import subprocess
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GUEST_LIB = os.path.join(HERE, 'guest', 'lib.sh')
+VNET_CACHE = os.environ.get('VNET_CACHE', '/var/cache/vnet')
+BUSYBOX = '/bin/busybox'
+SHARE_MNT = '/run/vnet'   # where the writable share appears in the guest
+
+# Modules the initramfs needs to reach the 9p shares (stock Debian kernel).
+INITRAMFS_MODULES = ['virtio_pci', '9pnet_virtio', '9p']
+
+
+class VMError(Exception):
+    """A clear, user-facing failure (names the thing and what to do)."""
+
+
+class Interrupted(Exception):
+    """SIGTERM/SIGINT received: unwind and clean up."""
+
+
+# ---------------------------------------------------------------- processes
+
+_live = {}   # pid -> (Popen, name)
+
+
+def _spawn(argv, name, **kw):
+    kw.setdefault('start_new_session', True)   # Ctrl-C goes to us, not them
+    try:
+        p = subprocess.Popen(argv, **kw)
+    except OSError as e:
+        raise VMError('cannot start %s (%s): %s' % (name, argv[0], e))
+    _live[p.pid] = (p, name)
+    return p
+
+
+def stop_proc(p, grace=5.0):
+    """Stop one process we started, by PID: TERM, wait, KILL, reap."""
+    if p is None:
+        return None
+    if p.poll() is None:
+        try:
+            os.kill(p.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            p.wait(grace)
+        except subprocess.TimeoutExpired:
+            try:
+                os.kill(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                pass
+    _live.pop(p.pid, None)
+    return p.returncode
+
+
+def stop_all():
+    for pid, (p, _name) in list(_live.items()):
+        stop_proc(p, grace=2.0)
+
+
+atexit.register(stop_all)
+
+
+def _on_signal(signum, _frame):
+    raise Interrupted('interrupted by signal %d' % signum)
+
+
+def install_signal_handlers():
+    """Turn SIGTERM/SIGINT/SIGHUP into Interrupted so cleanup code runs."""
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, _on_signal)
+
+
+def tail(path, n=30):
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except OSError:
+        return '(no %s)' % path
+    lines = data.decode('utf-8', 'replace').replace('\r', '').splitlines()
+    return '\n'.join(lines[-n:])
+
+
+def wait_until(pred, timeout, what, interval=0.2, alive=None):
+    """Poll pred() until truthy or timeout; alive() may raise to abort early."""
+    deadline = time.monotonic() + timeout
+    while True:
+        r = pred()
+        if r:
+            return r
+        if alive is not None:
+            alive()
+        if time.monotonic() >= deadline:
+            raise VMError('timed out after %.0f s waiting for %s' % (timeout, what))
+        time.sleep(interval)
+
+
+# ---------------------------------------------------------------- kernel
+
+class Kernel:
+    """A guest kernel image; version is set when its modules are on the host."""
+
+    def __init__(self, path, version=None):
+        self.path = path
+        self.version = version
+        self.modules_dir = '/lib/modules/%s' % version if version else None
+
+    def __repr__(self):
+        return 'Kernel(%s, %s)' % (self.path, self.version)
+
+
+def _vkey(s):
+    return [int(x) if x.isdigit() else x for x in re.split(r'(\d+)', s)]
+
+
+def find_kernel(path=None):
+    """Debian's newest /boot/vmlinuz-6.1.0-*-amd64, or the given image.
+
+    A given image whose name matches vmlinuz-<ver> with /lib/modules/<ver>
+    present uses those modules; any other image (e.g. the fixtures helper's
+    bzImage) must have what it needs built in.
+    """
+    if path is None:
+        cands = [p for p in glob.glob('/boot/vmlinuz-6.1.0-*-amd64')
+                 if os.path.isdir('/lib/modules/' + os.path.basename(p)[len('vmlinuz-'):])]
+        if not cands:
+            raise VMError('no guest kernel: /boot/vmlinuz-6.1.0-*-amd64 with its '
+                          '/lib/modules is missing; run ci/setup (linux-image-amd64)')
+        path = sorted(cands, key=_vkey)[-1]
+    if not os.path.isfile(path):
+        raise VMError('kernel image %s does not exist; pass an existing file with --kernel' % path)
+    base = os.path.basename(path)
+    ver = None
+    if base.startswith('vmlinuz-') and os.path.isdir('/lib/modules/' + base[8:]):
+        ver = base[8:]
+    return Kernel(path, ver)
+
+
+# ---------------------------------------------------------------- initramfs
+
+INIT_SCRIPT = r'''#!/bin/busybox sh
+# vnet guest init: 9p host root (ro) + writable share, chroot, run, power off.
+/bin/busybox mkdir -p /proc /sys /dev /newroot /usr/bin /usr/sbin /sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+say() { echo "[init] $*" >/dev/console; }
+fail() { say "FATAL: $*"; poweroff -f; }
+for m in $(cat /modules.order); do insmod /mod/$m 2>/dev/null; done
+grep -qw 9p /proc/filesystems || fail "no 9p filesystem (modules missing from initramfs?)"
+O=trans=virtio,version=9p2000.L,msize=512000
+mount -t 9p -o $O,ro,cache=loose hostroot /newroot || fail "mount hostroot"
+R=/newroot
+mount -t proc proc $R/proc || fail "proc"
+mount -t sysfs sys $R/sys || fail "sys"
+mount -t devtmpfs dev $R/dev || fail "dev"
+mount -t tmpfs -o mode=0755 run $R/run || fail "run"
+mkdir -p $R/dev/hugepages $R/dev/shm $R/dev/pts $R/run/vnet $R/run/tmp
+mount -t hugetlbfs nodev $R/dev/hugepages
+mount -t tmpfs shm $R/dev/shm
+mount -t devpts devpts $R/dev/pts
+mount -t 9p -o $O,cache=none vnetshare $R/run/vnet || fail "mount share"
+say "up $(cut -d' ' -f1 /proc/uptime)s; running /run/vnet/guest.sh"
+chroot $R /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root TMPDIR=/run/tmp TERM=dumb /bin/bash -c 'cd /run/vnet && exec /bin/bash ./guest.sh' \
+	</dev/console >/dev/console 2>&1
+say "guest.sh exited rc=$? at $(cut -d' ' -f1 /proc/uptime)s"
+sync
+poweroff -f
+'''
+
+
+def _mod_deps(kernel, names):
+    """Module files for names plus dependencies, dependencies first."""
+    order, seen = [], set()
+
+    def info(name, field):
+        r = subprocess.run(['modinfo', '-k', kernel.version, '-F', field, name],
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            raise VMError('modinfo %s for kernel %s failed: %s' %
+                          (name, kernel.version, r.stderr.strip()))
+        return r.stdout.strip()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        fn = info(name, 'filename')
+        if fn == '(builtin)':
+            return
+        for d in filter(None, info(name, 'depends').split(',')):
+            visit(d)
+        order.append(fn)
+
+    for n in names:
+        visit(n)
+    return order
+
+
+def _read_module(fn):
+    with open(fn, 'rb') as f:
+        data = f.read()
+    if fn.endswith('.xz'):
+        return lzma.decompress(data)
+    if fn.endswith('.zst'):
+        r = subprocess.run(['zstd', '-dc', fn], capture_output=True, timeout=60)
+        if r.returncode != 0:
+            raise VMError('cannot decompress %s (install zstd)' % fn)
+        return r.stdout
+    if fn.endswith('.gz'):
+        return gzip.decompress(data)
+    return data
+
+
+class _Cpio:
+    """Minimal newc writer (what the kernel's initramfs unpacker reads)."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 1
+
+    def _entry(self, name, mode, data=b'', rdev=(0, 0)):
+        nb = name.encode() + b'\0'
+        hdr = '070701' + ''.join('%08X' % v for v in (
+            self.ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(nb), 0))
+        self.ino += 1
+        self.buf.write(hdr.encode() + nb)
+        self.buf.write(b'\0' * ((4 - (110 + len(nb)) % 4) % 4))
+        self.buf.write(data)
+        self.buf.write(b'\0' * ((4 - len(data) % 4) % 4))
+
+    def dir(self, name):
+        self._entry(name, stat.S_IFDIR | 0o755)
+
+    def file(self, name, data, mode=0o644):
+        self._entry(name, stat.S_IFREG | mode, data)
+
+    def chardev(self, name, major, minor):
+        self._entry(name, stat.S_IFCHR | 0o600, rdev=(major, minor))
+
+    def finish(self):
+        self._entry('TRAILER!!!', 0)
+        return self.buf.getvalue()
+
+
+def build_initramfs(kernel, cache=None, log=print):
+    """Build (or reuse) the guest initramfs for kernel; return its path.
+
+    Keyed by the init script, busybox and the module files' contents.
+    """
+    cache = cache or VNET_CACHE
+    if not os.path.isfile(BUSYBOX):
+        raise VMError('%s missing: install busybox-static (ci/setup)' % BUSYBOX)
+    mods = _mod_deps(kernel, INITRAMFS_MODULES) if kernel.version else []
+    files = [('init', INIT_SCRIPT.encode(), 0o755)]
+    with open(BUSYBOX, 'rb') as f:
+        files.append(('bin/busybox', f.read(), 0o755))
+    names = []
+    for fn in mods:
+        data = _read_module(fn)
+        base = re.sub(r'\.(xz|zst|gz)$', '', os.path.basename(fn))
+        names.append(base)
+        files.append(('mod/' + base, data, 0o644))
+    files.append(('modules.order', ('\n'.join(names) + '\n').encode(), 0o644))
+    h = hashlib.sha256()
+    for name, data, mode in files:
+        h.update(name.encode() + b'\0' + hashlib.sha256(data).digest())
+    key = h.hexdigest()[:16]
+    out = os.path.join(cache, 'initramfs', '%s-%s.cpio.gz' % (kernel.version or 'builtin', key))
+    if os.path.isfile(out):
+        return out
+    c = _Cpio()
+    for d in ('bin', 'mod', 'dev', 'proc', 'sys', 'newroot'):
+        c.dir(d)
+    c.chardev('dev/console', 5, 1)
+    for name, data, mode in files:
+        c.file(name, data, mode)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    tmp = out + '.tmp%d' % os.getpid()
+    with open(tmp, 'wb') as f:
+        f.write(gzip.compress(c.finish(), 6))
+    os.rename(tmp, out)
+    log('[vm] built initramfs %s (%d modules)' % (out, len(names)))
+    return out
+
+
+# ---------------------------------------------------------------- testpmd output
+
+_STATS_RE = re.compile(
+    r'NIC statistics for port (\d+).*?RX-packets:\s*(\d+)\s+RX-missed:\s*(\d+)\s+RX-bytes:\s*(\d+)'
+    r'.*?RX-errors:\s*(\d+).*?RX-nombuf:\s*(\d+).*?TX-packets:\s*(\d+)\s+TX-errors:\s*(\d+)'
+    r'\s+TX-bytes:\s*(\d+)', re.S)
+
+
+def parse_port_stats(text):
+    """Last 'show port stats' block in text -> dict, or None."""
+    m = None
+    for m in _STATS_RE.finditer(text):
+        pass
+    if not m:
+        return None
+    keys = ('port', 'rx', 'rx_missed', 'rx_bytes', 'rx_errors', 'rx_nombuf',
+            'tx', 'tx_errors', 'tx_bytes')
+    return dict(zip(keys, (int(x) for x in m.groups())))
+
+
+_PROBE_RE = re.compile(r'Probe PCI driver: (\S+) \(([0-9a-f]+:[0-9a-f]+)\) device: (\S+)')
+
+
+def probed_drivers(text):
+    """[(driver, 'vvvv:dddd', bdf)] from EAL 'Probe PCI driver' lines."""
+    return _PROBE_RE.findall(text)
+
+
+PROMPT = 'testpmd> '
+
+
+# ---------------------------------------------------------------- host backend
+
+class VhostPort:
+    """One net_vhost vdev of the host backend (vhost-user server socket)."""
+
+    def __init__(self, name, iommu=False, extra=''):
+        self.name = name
+        self.iommu = iommu
+        self.extra = extra
+        self.sock = None
+        self.index = None
+
+
+class HostBackend:
+    """Host dpdk-testpmd (-i, --no-pci --no-huge) with vhost-user ports, driven over stdin."""
+
+    def __init__(self, workdir, ports, testpmd='dpdk-testpmd', mem_mb=1024,
+                 mbufs=16384, mbuf_size=None, extra_eal=(), extra_app=()):
+        self.workdir = workdir
+        self.ports = list(ports)
+        self.testpmd = testpmd
+        self.mem_mb = mem_mb
+        self.mbufs = mbufs
+        self.mbuf_size = mbuf_size
+        self.extra_eal = list(extra_eal)
+        self.extra_app = list(extra_app)
+        self.proc = None
+        self.log_path = os.path.join(workdir, 'host-testpmd.log')
+        self._buf = ''
+        self._cv = threading.Condition()
+        self._reader = None
+
+    def argv(self):
+        prefix = 'vnethost%d' % os.getpid()
+        a = ['stdbuf', '-o0', '-e0', self.testpmd, '--no-pci', '--no-huge', '-m', str(self.mem_mb),
+             '--file-prefix=' + prefix, '--lcores', '0@(0-1),1@(0-1)', '--log-level=pmd.net.vhost,info']
+        for i, p in enumerate(self.ports):
+            p.index = i
+            p.sock = os.path.join(self.workdir, 'vhost-%s.sock' % p.name)
+            v = 'net_vhost%d,iface=%s,queues=1' % (i, p.sock)
+            if p.iommu:
+                v += ',iommu-support=1'
+            if p.extra:
+                v += ',' + p.extra
+            a += ['--vdev', v]
+        a += self.extra_eal
+        a += ['--', '-i', '--port-topology=loop', '--total-num-mbufs=%d' % self.mbufs]
+        if self.mbuf_size:
+            a.append('--mbuf-size=%d' % self.mbuf_size)
+        return a + self.extra_app
+
+    def start(self, timeout=90):
+        os.makedirs(self.workdir, exist_ok=True)
+        argv = self.argv()
+        for p in self.ports:
+            if os.path.exists(p.sock):
+                os.unlink(p.sock)
+        self._log = open(self.log_path, 'w')
+        self._log.write('$ %s\n' % ' '.join(shlex.quote(x) for x in argv))
+        self._log.flush()
+        self.proc = _spawn(argv, 'host testpmd', stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, cwd=self.workdir)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._wait_prompts(1, timeout, 'host testpmd prompt')
+        for p in self.ports:
+            wait_until(lambda: os.path.exists(p.sock), 10, 'vhost socket %s' % p.sock)
+
+    def _read(self):
+        fd = self.proc.stdout.fileno()
+        while True:
+            try:
+                b = os.read(fd, 65536)
+            except OSError:
+                b = b''
+            s = b.decode('utf-8', 'replace')
+            with self._cv:
+                if s:
+                    self._buf += s
+                    self._log.write(s)
+                    self._log.flush()
+                else:
+                    self._eof = True
+                self._cv.notify_all()
+            if not b:
+                return
+
+    def alive(self):
+        if self.proc is None or self.proc.poll() is not None:
+            raise VMError('host testpmd exited (rc=%s); log tail:\n%s' %
+                          (None if self.proc is None else self.proc.returncode,
+                           tail(self.log_path)))
+
+    def _wait_prompts(self, n, timeout, what):
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while self._buf.count(PROMPT) < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise VMError('timed out after %.0f s waiting for %s; host log tail:\n%s'
+                                  % (timeout, what, tail(self.log_path)))
+                if getattr(self, '_eof', False):
+                    self._cv.release()
+                    try:
+                        time.sleep(0.2)
+                        self.alive()
+                    finally:
+                        self._cv.acquire()
+                    raise VMError('host testpmd closed its output while waiting for %s' % what)
+                self._cv.wait(min(left, 1.0))
+
+    def cmd(self, line, timeout=30):
+        """Send one testpmd command; return its output (up to the next prompt)."""
+        self.alive()
+        with self._cv:
+            n = self._buf.count(PROMPT)
+            start = len(self._buf)
+        try:
+            self.proc.stdin.write((line + '\n').encode())
+            self.proc.stdin.flush()
+        except OSError as e:
+            raise VMError('host testpmd stdin closed (%s); log tail:\n%s' % (e, tail(self.log_path)))
+        self._wait_prompts(n + 1, timeout, 'host testpmd to finish %r' % line)
+        with self._cv:
+            out = self._buf[start:]
+        return out[:out.rfind(PROMPT)]
+
+    def port_stats(self, port):
+        out = self.cmd('show port stats %d' % port)
+        st = parse_port_stats(out)
+        if st is None:
+            raise VMError('no port stats for host port %d in: %s' % (port, out[-500:]))
+        return st
+
+    def output(self):
+        with self._cv:
+            return self._buf
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(b'quit\n')
+                self.proc.stdin.flush()
+                self.proc.wait(15)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        stop_proc(self.proc)
+        if self._reader:
+            self._reader.join(5)
+        try:
+            self._log.close()
+        except Exception:
+            pass
+        for p in self.ports:
+            if p.sock and os.path.exists(p.sock):
+                os.unlink(p.sock)
+
+    close = stop
+
+
+# ---------------------------------------------------------------- guest
+
+class Nic:
+    """A virtio-net-pci device on a vhost port.
+
+    props: extra device properties ('disable-legacy=on', 'legacy-bar-mmio=on', ...).
+    addr: slot on the root bus; root_port: put it behind a pcie-root-port in
+    that root-bus slot instead (needed for ATS on q35).  mac is fixed per slot.
+    """
+
+    def __init__(self, port, props='', addr=4, root_port=None):
+        self.port = port
+        self.props = props
+        self.addr = addr
+        self.root_port = root_port
+
+    @property
+    def path(self):
+        """Location for guest/lib.sh vnet_bdf: '00:04.0' or '00:09.0/00.0'."""
+        if self.root_port is not None:
+            return '00:%02x.0/00.0' % self.root_port
+        return '00:%02x.0' % self.addr
+
+
+class Guest:
+    """A QEMU TCG guest booting our initramfs; by default it runs the agent."""
+
+    def __init__(self, workdir, kernel, initrd, nics=(), qemu='qemu-system-x86_64',
+                 machine='pc', cpu='max', mem_mb=1024, smp=1, append='',
+                 extra_devices=(), script=None, name='guest'):
+        self.workdir = workdir
+        self.kernel = kernel
+        self.initrd = initrd
+        self.nics = list(nics)
+        self.qemu = qemu
+        self.machine = machine
+        self.cpu = cpu
+        self.mem_mb = mem_mb
+        self.smp = smp
+        self.append = append
+        self.extra_devices = list(extra_devices)
+        self.script = script
+        self.name = name
+        self.share = os.path.join(workdir, 'share')
+        self.ctl = os.path.join(self.share, 'ctl')
+        self.console = os.path.join(workdir, 'console.log')
+        self.qemu_log = os.path.join(workdir, 'qemu.log')
+        self.proc = None
+        self._n = 0
+        self.t_start = None
+        self.boot_s = None
+
+    def argv(self):
+        a = [self.qemu, '-accel', 'tcg', '-machine', self.machine, '-cpu', self.cpu,
+             '-smp', str(self.smp), '-m', '%dM' % self.mem_mb,
+             '-object', 'memory-backend-memfd,id=mem,size=%dM,share=on' % self.mem_mb,
+             '-numa', 'node,memdev=mem',
+             '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none',
+             '-no-reboot', '-serial', 'file:' + self.console,
+             '-kernel', self.kernel.path, '-initrd', self.initrd,
+             '-append', ('console=ttyS0 panic=-1 quiet loglevel=4 module_blacklist=virtio_net '
+                         'rdinit=/init ' + self.append).strip(),
+             '-fsdev', 'local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap',
+             '-device', 'virtio-9p-pci,fsdev=fsroot,mount_tag=hostroot,addr=0x10',
+             '-fsdev', 'local,id=fsshare,path=%s,security_model=none,multidevs=remap' % self.share,
+             '-device', 'virtio-9p-pci,fsdev=fsshare,mount_tag=vnetshare,addr=0x11']
+        for i, n in enumerate(self.nics):
+            if n.port.sock is None:
+                raise VMError('NIC %d: its vhost port %s has no socket; start the HostBackend first'
+                              % (i, n.port.name))
+            a += ['-chardev', 'socket,id=vc%d,path=%s' % (i, n.port.sock),
+                  '-netdev', 'vhost-user,id=vn%d,chardev=vc%d' % (i, i)]
+            dev = 'virtio-net-pci,netdev=vn%d,mac=52:54:00:00:00:%02x' % (i, 0x10 + i)
+            if n.root_port is not None:
+                a += ['-device', 'pcie-root-port,id=rp%d,bus=pcie.0,chassis=%d,addr=0x%x'
+                      % (i, i + 1, n.root_port)]
+                dev += ',bus=rp%d,addr=0' % i
+            else:
+                dev += ',addr=0x%x' % n.addr
+            if n.props:
+                dev += ',' + n.props
+            a += ['-device', dev]
+        for d in self.extra_devices:
+            a += d if isinstance(d, list) else ['-device', d]
+        return a
+
+    def start(self):
+        os.makedirs(self.ctl, exist_ok=True)
+        for f in os.listdir(self.ctl):
+            os.unlink(os.path.join(self.ctl, f))
+        with open(GUEST_LIB) as f:
+            lib = f.read()
+        with open(os.path.join(self.share, 'lib.sh'), 'w') as f:
+            f.write(lib)
+        if self.script:
+            with open(self.script) as f:
+                body = f.read()
+        else:
+            body = '. /run/vnet/lib.sh\nvnet_agent\n'
+        with open(os.path.join(self.share, 'guest.sh'), 'w') as f:
+            f.write(body)
+        argv = self.argv()
+        with open(os.path.join(self.workdir, 'qemu.cmd'), 'w') as f:
+            f.write(' '.join(shlex.quote(x) for x in argv) + '\n')
+        open(self.console, 'w').close()
+        self._qlog = open(self.qemu_log, 'w')
+        self.t_start = time.monotonic()
+        self.proc = _spawn(argv, 'qemu', stdin=subprocess.DEVNULL, stdout=self._qlog,
+                           stderr=subprocess.STDOUT)
+
+    def alive(self):
+        if self.proc is None or self.proc.poll() is not None:
+            raise VMError('QEMU exited (rc=%s).\n--- qemu.log:\n%s\n--- console tail:\n%s' % (
+                None if self.proc is None else self.proc.returncode,
+                tail(self.qemu_log, 15), tail(self.console, 30)))
+
+    def wait_agent(self, timeout=180):
+        """Wait until the guest agent is up; return seconds since QEMU start."""
+        try:
+            wait_until(lambda: os.path.exists(os.path.join(self.ctl, 'ready')), timeout,
+                       'guest boot', alive=self.alive)
+        except VMError as e:
+            if 'timed out' in str(e):
+                raise VMError('%s; console tail:\n%s' % (e, tail(self.console)))
+            raise
+        self.boot_s = time.monotonic() - self.t_start
+        return self.boot_s
+
+    def run(self, script, timeout=60, check=True):
+        """Run a bash snippet in the guest (lib.sh sourced, cwd = share); return (rc, output)."""
+        n = self._n
+        self._n += 1
+        body = '. /run/vnet/lib.sh\n' + script + '\n'
+        tmp = os.path.join(self.ctl, '.%d.sh' % n)
+        with open(tmp, 'w') as f:
+            f.write(body)
+        with open(os.path.join(self.ctl, '%d.timeout' % n), 'w') as f:
+            f.write('%d\n' % int(timeout))
+        os.rename(tmp, os.path.join(self.ctl, '%d.sh' % n))
+        rcf = os.path.join(self.ctl, '%d.rc' % n)
+        try:
+            wait_until(lambda: os.path.exists(rcf), timeout + 15,
+                       'guest command %d: %s' % (n, script.strip().splitlines()[0][:80]),
+                       interval=0.1, alive=self.alive)
+        except VMError as e:
+            raise VMError('%s\n--- console tail:\n%s' % (e, tail(self.console, 20)))
+        with open(rcf) as f:
+            rc = int(f.read().strip() or '255')
+        with open(os.path.join(self.ctl, '%d.out' % n), errors='replace') as f:
+            out = f.read()
+        if check and rc != 0:
+            raise VMError('guest command failed (rc=%d): %s\n%s' % (rc, script.strip()[:200],
+                                                                 out[-2000:]))
+        return rc, out
+
+    def wait_exit(self, timeout):
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise VMError('guest did not power off within %.0f s; console tail:\n%s'
+                          % (timeout, tail(self.console)))
+        return self.proc.returncode
+
+    def shutdown(self, timeout=30):
+        """Ask the agent to exit (guest powers off); kill QEMU if it does not."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                open(os.path.join(self.ctl, 'quit'), 'w').close()
+                self.proc.wait(timeout)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+
+    def kill(self):
+        if self.proc is not None:
+            stop_proc(self.proc)
+        try:
+            self._qlog.close()
+        except Exception:
+            pass
+
+    close = shutdown
+
+
+class GuestTestpmd:
+    """An interactive dpdk-testpmd in the guest; commands go through a fifo, output to the share."""
+
+    def __init__(self, guest, name, eal_args=(), app_args=(), testpmd='dpdk-testpmd'):
+        self.guest = guest
+        self.name = name
+        self.eal_args = list(eal_args)
+        self.app_args = list(app_args)
+        self.testpmd = testpmd
+        self.log = os.path.join(guest.share, 'tp-%s.log' % name)
+        self.exitf = os.path.join(guest.share, 'tp-%s.exit' % name)
+
+    def start(self):
+        argv = [self.testpmd] + self.eal_args + ['--', '-i'] + self.app_args
+        self.guest.run('vnet_tp_start %s %s' % (shlex.quote(self.name),
+                                                 ' '.join(shlex.quote(x) for x in argv)), 30)
+
+    def text(self):
+        try:
+            with open(self.log, errors='replace') as f:
+                return f.read()
+        except OSError:
+            return ''
+
+    def exited(self):
+        try:
+            with open(self.exitf) as f:
+                return int(f.read().strip() or '255')
+        except (OSError, ValueError):
+            return None
+
+    def _alive(self):
+        self.guest.alive()
+        rc = self.exited()
+        if rc is not None:
+            raise VMError('guest testpmd %s exited rc=%d; log tail:\n%s'
+                          % (self.name, rc, tail(self.log, 25)))
+
+    def wait_prompts(self, n, timeout, what):
+        try:
+            wait_until(lambda: self.text().count(PROMPT) >= n, timeout, what,
+                       interval=0.2, alive=self._alive)
+        except VMError as e:
+            if 'timed out' in str(e):
+                raise VMError('%s; guest testpmd log tail:\n%s' % (e, tail(self.log, 25)))
+            raise
+
+    def wait_prompt(self, timeout=120):
+        """Wait for EAL init + port start (the first prompt); return seconds waited."""
+        t = time.monotonic()
+        self.wait_prompts(1, timeout, 'guest testpmd %s to initialise' % self.name)
+        return time.monotonic() - t
+
+    def cmd(self, line, timeout=30):
+        txt = self.text()
+        n, start = txt.count(PROMPT), len(txt)
+        self.guest.run('vnet_tp_cmd %s %s' % (shlex.quote(self.name), shlex.quote(line)), 15)
+        self.wait_prompts(n + 1, timeout, 'guest testpmd to finish %r' % line)
+        out = self.text()[start:]
+        return out[:out.rfind(PROMPT)]
+
+    def port_stats(self, port=0):
+        out = self.cmd('show port stats %d' % port)
+        st = parse_port_stats(out)
+        if st is None:
+            raise VMError('no port stats for guest port %d in: %s' % (port, out[-500:]))
+        return st
+
+    def quit(self, timeout=30):
+        if self.exited() is not None:
+            return self.exited()
+        try:
+            self.guest.run('vnet_tp_cmd %s quit' % shlex.quote(self.name), 15, check=False)
+            wait_until(lambda: self.exited() is not None, timeout, 'guest testpmd to quit',
+                       alive=self.guest.alive)
+        except VMError:
+            self.guest.run('vnet_tp_kill %s' % shlex.quote(self.name), 20, check=False)
+        return self.exited()
