@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_kvargs.h>
+
+#include "vnet_devargs.h"
+
+static int
+parse_bool(const char *key, const char *val, bool *out, char *err,
+	   size_t errlen)
+{
+	if (val != NULL && strcmp(val, "0") == 0) {
+		*out = false;
+		return 0;
+	}
+	if (val != NULL && strcmp(val, "1") == 0) {
+		*out = true;
+		return 0;
+	}
+	snprintf(err, errlen, "devarg %s='%s' is invalid: use 0 or 1", key,
+		 val ? val : "");
+	return -EINVAL;
+}
+
+static int
+parse_speed(const char *key, const char *val, uint32_t *out, char *err,
+	    size_t errlen)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = val ? strtoul(val, &end, 10) : 0;
+	if (val == NULL || *val == '\0' || *val == '-' || *end != '\0' ||
+	    errno != 0 || v == 0 || v > VNET_SPEED_MAX_MBPS) {
+		snprintf(err, errlen,
+			 "devarg %s='%s' is invalid: use a link speed in Mbps, 1..%u",
+			 key, val ? val : "", VNET_SPEED_MAX_MBPS);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+vnet_devargs_parse(const char *args, struct vnet_devargs *out, char *err,
+		   size_t errlen)
+{
+	struct rte_kvargs *kv;
+	unsigned int i;
+	int ret = 0;
+
+	out->force_legacy = false;
+	out->event_idx = true;
+	out->speed = 0;
+	if (args == NULL || *args == '\0')
+		return 0;
+
+	/* Parse without a key filter so an unknown key can be named. */
+	kv = rte_kvargs_parse(args, NULL);
+	if (kv == NULL) {
+		snprintf(err, errlen,
+			 "devargs '%s' are not key=value pairs; valid: %s",
+			 args, VNET_DEVARGS_HELP);
+		return -EINVAL;
+	}
+	for (i = 0; i < kv->count && ret == 0; i++) {
+		const char *key = kv->pairs[i].key;
+		const char *val = kv->pairs[i].value;
+
+		if (strcmp(key, VNET_DEVARG_FORCE_LEGACY) == 0)
+			ret = parse_bool(key, val, &out->force_legacy, err, errlen);
+		else if (strcmp(key, VNET_DEVARG_EVENT_IDX) == 0)
+			ret = parse_bool(key, val, &out->event_idx, err, errlen);
+		else if (strcmp(key, VNET_DEVARG_SPEED) == 0)
+			ret = parse_speed(key, val, &out->speed, err, errlen);
+		else {
+			snprintf(err, errlen, "unknown devarg '%s'; valid: %s",
+				 key, VNET_DEVARGS_HELP);
+			ret = -EINVAL;
+		}
+	}
+	rte_kvargs_free(kv);
+	return ret;
+}

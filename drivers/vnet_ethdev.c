@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ethdev glue: probe, feature negotiation, device lifecycle, queue setup. */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_kvargs.h>
+#include <rte_malloc.h>
+#include <ethdev_driver.h>
+#include <ethdev_pci.h>
+#include <bus_pci_driver.h>
+
+#include "vnet_devargs.h"
+#include "vnet_log.h"
+#include "vnet_rxtx.h"
+#include "vnet_spec.h"
+#include "vnet_transport.h"
+#include "vnet_virtqueue.h"
+
+RTE_LOG_REGISTER(vnet_logtype, pmd.net.vnet, NOTICE);
+
+/* Only what the datapath implements is ever negotiated. */
+#define VNET_SUPPORTED_FEATURES                                              \
+	(VNET_BIT(VNET_F_MAC) | VNET_BIT(VNET_F_STATUS) | VNET_BIT(VNET_F_MTU) | \
+	 VNET_BIT(VNET_F_ANY_LAYOUT) | VNET_BIT(VNET_F_RING_EVENT_IDX) |        \
+	 VNET_BIT(VNET_F_VERSION_1) | VNET_BIT(VNET_F_ACCESS_PLATFORM))
+
+#define VNET_DEFAULT_RING_SIZE 256
+#define VNET_DEFAULT_MTU 1500
+/* Largest frame one rx buffer can take: no mergeable rx buffers yet. */
+#define VNET_MAX_RX_PKTLEN 9728
+#define VNET_FRAME_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN)
+
+/* Config fields that only exist when their feature is offered. */
+static const struct {
+	unsigned int feature;
+	uint32_t end; /* config must be at least this long */
+} vnet_cfg_fields[] = {
+	{ VNET_F_MAC, VNET_CFG_MAC + RTE_ETHER_ADDR_LEN },
+	{ VNET_F_STATUS, VNET_CFG_STATUS + 2 },
+	{ VNET_F_MTU, VNET_CFG_MTU + 2 },
+};
+
+static inline struct vnet_hw *
+hw_of(struct rte_eth_dev *dev)
+{
+	return dev->data->dev_private;
+}
+
+static int
+cfg_read16(struct vnet_hw *hw, uint32_t off, uint16_t *v)
+{
+	uint16_t raw;
+	int ret = vnet_ops(hw)->read_dev_cfg(hw, off, &raw, sizeof(raw));
+
+	if (ret == 0)
+		*v = hw->modern ? rte_le_to_cpu_16(raw) : raw;
+	return ret;
+}
+
+/* Reset, then ACKNOWLEDGE, DRIVER, features and (modern) FEATURES_OK. */
+static int
+vnet_negotiate(struct vnet_hw *hw)
+{
+	const struct vnet_transport_ops *ops = vnet_ops(hw);
+	uint64_t want = VNET_SUPPORTED_FEATURES;
+	uint8_t probe[2];
+	unsigned int i;
+	int ret;
+
+	ret = vnet_reset(hw);
+	if (ret != 0)
+		return ret;
+	vnet_add_status(hw, VNET_STATUS_ACKNOWLEDGE);
+	vnet_add_status(hw, VNET_STATUS_DRIVER);
+
+	hw->host_features = ops->get_features(hw);
+	if (!hw->modern)
+		want &= UINT32_MAX & ~VNET_BIT(VNET_F_VERSION_1);
+	else if (!(hw->host_features & VNET_BIT(VNET_F_VERSION_1))) {
+		VNET_LOG(ERR, hw->name,
+			 "modern interface does not offer VIRTIO_F_VERSION_1 (features 0x%" PRIx64 "); the device is broken",
+			 hw->host_features);
+		return -ENOTSUP;
+	}
+	if (!hw->devargs.event_idx)
+		want &= ~VNET_BIT(VNET_F_RING_EVENT_IDX);
+	/* A feature whose config field the device does not expose is unusable. */
+	for (i = 0; i < RTE_DIM(vnet_cfg_fields); i++) {
+		uint64_t bit = VNET_BIT(vnet_cfg_fields[i].feature);
+
+		if ((hw->host_features & want & bit) &&
+		    ops->read_dev_cfg(hw, vnet_cfg_fields[i].end - 2, probe, 2) != 0) {
+			VNET_LOG(NOTICE, hw->name,
+				 "device offers feature bit %u but its config space is shorter than %u bytes; not using it",
+				 vnet_cfg_fields[i].feature, vnet_cfg_fields[i].end);
+			want &= ~bit;
+		}
+	}
+	hw->guest_features = hw->host_features & want;
+	ops->set_features(hw, hw->guest_features);
+	if (hw->modern) {
+		vnet_add_status(hw, VNET_STATUS_FEATURES_OK);
+		if (!(ops->get_status(hw) & VNET_STATUS_FEATURES_OK)) {
+			VNET_LOG(ERR, hw->name,
+				 "device refused features 0x%" PRIx64 " (FEATURES_OK not kept)",
+				 hw->guest_features);
+			return -ENOTSUP;
+		}
+	}
+	hw->net_hdr_size = vnet_has_feature(hw, VNET_F_VERSION_1) ?
+			   VNET_NET_HDR_V1_SIZE : VNET_NET_HDR_LEGACY_SIZE;
+	return 0;
+}
+
+static int
+vnet_read_config(struct vnet_hw *hw)
+{
+	uint16_t mtu;
+	int ret;
+
+	if (vnet_has_feature(hw, VNET_F_MAC)) {
+		ret = vnet_ops(hw)->read_dev_cfg(hw, VNET_CFG_MAC,
+						 hw->mac.addr_bytes,
+						 RTE_ETHER_ADDR_LEN);
+		if (ret != 0) {
+			VNET_LOG(ERR, hw->name, "cannot read MAC from device config: %s",
+				 strerror(-ret));
+			return ret;
+		}
+	} else {
+		rte_eth_random_addr(hw->mac.addr_bytes);
+		VNET_LOG(NOTICE, hw->name,
+			 "device has no MAC (VIRTIO_NET_F_MAC not offered); using a random one");
+	}
+	hw->mtu = VNET_DEFAULT_MTU;
+	if (vnet_has_feature(hw, VNET_F_MTU) &&
+	    cfg_read16(hw, VNET_CFG_MTU, &mtu) == 0) {
+		if (mtu < RTE_ETHER_MIN_MTU)
+			VNET_LOG(NOTICE, hw->name,
+				 "device advertises MTU %u, below the Ethernet minimum; ignoring it",
+				 mtu);
+		else
+			hw->mtu = mtu;
+	}
+	hw->max_queue_pairs = 1; /* VIRTIO_NET_F_MQ is not negotiated yet */
+	return 0;
+}
+
+static bool
+vnet_link_up(struct vnet_hw *hw)
+{
+	uint16_t status;
+
+	if (!hw->started)
+		return false;
+	if (!vnet_has_feature(hw, VNET_F_STATUS))
+		return true;
+	if (cfg_read16(hw, VNET_CFG_STATUS, &status) != 0)
+		return false;
+	return (status & VNET_NET_S_LINK_UP) != 0;
+}
+
+static int
+vnet_link_update(struct rte_eth_dev *dev, int wait_to_complete)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	struct rte_eth_link link = {
+		.link_speed = hw->devargs.speed ? hw->devargs.speed :
+						  RTE_ETH_SPEED_NUM_UNKNOWN,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_autoneg = RTE_ETH_LINK_FIXED,
+	};
+
+	RTE_SET_USED(wait_to_complete);
+	link.link_status = vnet_link_up(hw) ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
+	return rte_eth_linkstatus_set(dev, &link);
+}
+
+static int
+vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct vnet_hw *hw = hw_of(dev);
+
+	info->max_rx_queues = hw->max_queue_pairs;
+	info->max_tx_queues = hw->max_queue_pairs;
+	info->max_mac_addrs = 1;
+	info->min_rx_bufsize = RTE_ETHER_MIN_LEN + hw->net_hdr_size;
+	info->max_rx_pktlen = vnet_has_feature(hw, VNET_F_MTU) ?
+			      hw->mtu + VNET_FRAME_OVERHEAD : VNET_MAX_RX_PKTLEN;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = info->max_rx_pktlen - VNET_FRAME_OVERHEAD;
+	info->rx_offload_capa = 0;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_desc_lim.nb_max = VNET_RING_MAX_SIZE;
+	info->rx_desc_lim.nb_min = 1;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->default_rxportconf.ring_size = VNET_DEFAULT_RING_SIZE;
+	info->default_txportconf.ring_size = VNET_DEFAULT_RING_SIZE;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	return 0;
+}
+
+static int
+vnet_dev_configure(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	const struct rte_eth_conf *conf = &dev->data->dev_conf;
+
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
+		VNET_LOG(ERR, hw->name,
+			 "rx mq_mode %d requested; vnet supports only RTE_ETH_MQ_RX_NONE",
+			 conf->rxmode.mq_mode);
+		return -ENOTSUP;
+	}
+	if (conf->intr_conf.lsc || conf->intr_conf.rxq) {
+		VNET_LOG(ERR, hw->name,
+			 "interrupts requested (lsc=%u rxq=%u); vnet is poll-mode only, use link_update polling",
+			 conf->intr_conf.lsc, conf->intr_conf.rxq);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static void
+vnet_queue_release(struct rte_eth_dev *dev, void **slot, uint16_t vq_index)
+{
+	struct vnet_hw *hw = hw_of(dev);
+
+	vnet_vq_free(*slot);
+	*slot = NULL;
+	hw->vqs[vq_index] = NULL;
+}
+
+static void
+vnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	vnet_queue_release(dev, &dev->data->rx_queues[qid], 2 * qid);
+}
+
+static void
+vnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	vnet_queue_release(dev, &dev->data->tx_queues[qid], 2 * qid + 1);
+}
+
+static int
+vnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		    unsigned int socket, const struct rte_eth_rxconf *conf,
+		    struct rte_mempool *mp)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	uint32_t frame = dev->data->mtu + VNET_FRAME_OVERHEAD;
+	uint32_t cap = vnet_rx_buf_capacity(mp);
+	struct vnet_virtqueue *vq;
+	int ret;
+
+	RTE_SET_USED(conf);
+	if (cap < frame) {
+		VNET_LOG(ERR, hw->name,
+			 "rx queue %u: mbufs of pool %s hold %u bytes, MTU %u needs %u (mergeable rx buffers are not supported yet); use a larger mbuf size (testpmd --mbuf-size) or a smaller MTU",
+			 qid, mp->name, cap, dev->data->mtu, frame);
+		return -EINVAL;
+	}
+	if (dev->data->rx_queues[qid] != NULL)
+		vnet_rx_queue_release(dev, qid);
+	ret = vnet_vq_create(hw, VNET_VQ_RX, qid, nb_desc, socket, &vq);
+	if (ret != 0)
+		return ret;
+	vq->mp = mp;
+	dev->data->rx_queues[qid] = vq;
+	hw->vqs[vq->index] = vq;
+	return 0;
+}
+
+static int
+vnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		    unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	struct vnet_virtqueue *vq;
+	int ret;
+
+	RTE_SET_USED(conf);
+	if (dev->data->tx_queues[qid] != NULL)
+		vnet_tx_queue_release(dev, qid);
+	ret = vnet_vq_create(hw, VNET_VQ_TX, qid, nb_desc, socket, &vq);
+	if (ret != 0)
+		return ret;
+	dev->data->tx_queues[qid] = vq;
+	hw->vqs[vq->index] = vq;
+	return 0;
+}
+
+static void
+vnet_rings_reset(struct vnet_hw *hw)
+{
+	unsigned int i;
+
+	for (i = 0; i < VNET_MAX_VQS; i++)
+		if (hw->vqs[i] != NULL)
+			vnet_vq_reset_ring(hw->vqs[i]);
+}
+
+static int
+vnet_dev_start(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	uint64_t features = hw->guest_features;
+	uint16_t q;
+	int ret;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		if (dev->data->rx_queues[q] == NULL || dev->data->tx_queues[q] == NULL) {
+			VNET_LOG(ERR, hw->name, "queue pair %u is not set up", q);
+			return -EINVAL;
+		}
+	ret = vnet_negotiate(hw);
+	if (ret != 0)
+		goto fail;
+	if (hw->guest_features != features) {
+		/* Queues were sized for the old header layout. */
+		VNET_LOG(ERR, hw->name,
+			 "device features changed since probe (0x%" PRIx64 " -> 0x%" PRIx64 "); reset the port",
+			 features, hw->guest_features);
+		ret = -EIO;
+		goto fail;
+	}
+	vnet_rings_reset(hw);
+	for (q = 0; q < VNET_MAX_VQS; q++) {
+		if (hw->vqs[q] == NULL)
+			continue;
+		ret = vnet_vq_attach(hw->vqs[q]);
+		if (ret != 0)
+			goto fail;
+	}
+	vnet_add_status(hw, VNET_STATUS_DRIVER_OK);
+	if (vnet_ops(hw)->get_status(hw) & (VNET_STATUS_DEVICE_NEEDS_RESET |
+					    VNET_STATUS_FAILED)) {
+		VNET_LOG(ERR, hw->name, "device reports an error after DRIVER_OK (status 0x%x)",
+			 vnet_ops(hw)->get_status(hw));
+		ret = -EIO;
+		goto fail;
+	}
+	hw->started = true;
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct vnet_virtqueue *vq = dev->data->rx_queues[q];
+
+		if (vnet_rx_refill(vq) == 0)
+			VNET_LOG(WARNING, hw->name,
+				 "rx queue %u: no mbufs available from pool %s to post",
+				 q, vq->mp->name);
+		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	vnet_link_update(dev, 0);
+	return 0;
+fail:
+	vnet_reset(hw);
+	return ret;
+}
+
+static int
+vnet_dev_stop(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	struct rte_eth_link link = { .link_status = RTE_ETH_LINK_DOWN };
+	uint16_t q;
+
+	/* Reset first: the device must stop touching buffers before we free them. */
+	vnet_reset(hw);
+	hw->started = false;
+	vnet_rings_reset(hw);
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
+	rte_eth_linkstatus_set(dev, &link);
+	return 0;
+}
+
+static void
+vnet_teardown(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	uint16_t q;
+
+	if (vnet_ops(hw) == NULL)
+		return;
+	if (hw->started)
+		vnet_dev_stop(dev);
+	else
+		vnet_reset(hw);
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		vnet_rx_queue_release(dev, q);
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		vnet_tx_queue_release(dev, q);
+	vnet_transport_fini(RTE_ETH_DEV_TO_PCI(dev), hw);
+}
+
+static int
+vnet_dev_close(struct rte_eth_dev *dev)
+{
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	vnet_teardown(dev);
+	return 0;
+}
+
+static int
+vnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+{
+	uint16_t q;
+
+	stats->rx_nombuf = 0;
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		const struct vnet_virtqueue *vq = dev->data->rx_queues[q];
+
+		if (vq == NULL)
+			continue;
+		stats->ipackets += vq->stats.packets;
+		stats->ibytes += vq->stats.bytes;
+		stats->ierrors += vq->stats.errors;
+		stats->rx_nombuf += vq->rx_nombuf;
+		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			stats->q_ipackets[q] = vq->stats.packets;
+			stats->q_ibytes[q] = vq->stats.bytes;
+			stats->q_errors[q] = vq->stats.errors;
+		}
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		const struct vnet_virtqueue *vq = dev->data->tx_queues[q];
+
+		if (vq == NULL)
+			continue;
+		stats->opackets += vq->stats.packets;
+		stats->obytes += vq->stats.bytes;
+		stats->oerrors += vq->stats.errors;
+		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			stats->q_opackets[q] = vq->stats.packets;
+			stats->q_obytes[q] = vq->stats.bytes;
+		}
+	}
+	return 0;
+}
+
+static int
+vnet_stats_reset(struct rte_eth_dev *dev)
+{
+	unsigned int i;
+	struct vnet_hw *hw = hw_of(dev);
+
+	for (i = 0; i < VNET_MAX_VQS; i++) {
+		if (hw->vqs[i] == NULL)
+			continue;
+		memset(&hw->vqs[i]->stats, 0, sizeof(hw->vqs[i]->stats));
+		hw->vqs[i]->rx_nombuf = 0;
+	}
+	return 0;
+}
+
+static int
+vnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		const struct vnet_virtqueue *vq = dev->data->rx_queues[q];
+
+		if (vq != NULL && vnet_rx_buf_capacity(vq->mp) <
+				  (uint32_t)mtu + VNET_FRAME_OVERHEAD) {
+			VNET_LOG(ERR, hw->name,
+				 "MTU %u does not fit rx queue %u buffers (%u bytes); set up rx queues with larger mbufs first",
+				 mtu, q, vnet_rx_buf_capacity(vq->mp));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int vnet_eth_dev_init(struct rte_eth_dev *dev);
+
+static int
+vnet_dev_reset(struct rte_eth_dev *dev)
+{
+	vnet_teardown(dev);
+	return vnet_eth_dev_init(dev);
+}
+
+static const struct eth_dev_ops vnet_eth_ops = {
+	.dev_configure = vnet_dev_configure,
+	.dev_start = vnet_dev_start,
+	.dev_stop = vnet_dev_stop,
+	.dev_close = vnet_dev_close,
+	.dev_reset = vnet_dev_reset,
+	.dev_infos_get = vnet_dev_infos_get,
+	.link_update = vnet_link_update,
+	.stats_get = vnet_stats_get,
+	.stats_reset = vnet_stats_reset,
+	.mtu_set = vnet_mtu_set,
+	.rx_queue_setup = vnet_rx_queue_setup,
+	.rx_queue_release = vnet_rx_queue_release,
+	.tx_queue_setup = vnet_tx_queue_setup,
+	.tx_queue_release = vnet_tx_queue_release,
+};
+
+static int
+vnet_eth_dev_init(struct rte_eth_dev *dev)
+{
+	struct rte_pci_device *pci = RTE_ETH_DEV_TO_PCI(dev);
+	struct vnet_hw *hw = hw_of(dev);
+	const char *args = pci->device.devargs ? pci->device.devargs->args : NULL;
+	char err[256];
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		VNET_LOG(ERR, pci->name,
+			 "secondary processes are not supported yet; drive the port from the primary");
+		return -ENOTSUP;
+	}
+	memset(hw, 0, sizeof(*hw));
+	snprintf(hw->name, sizeof(hw->name), "%s", pci->name);
+	hw->port_id = dev->data->port_id;
+	ret = vnet_devargs_parse(args, &hw->devargs, err, sizeof(err));
+	if (ret != 0) {
+		VNET_LOG(ERR, hw->name, "%s", err);
+		return ret;
+	}
+
+	ret = vnet_transport_init(pci, hw);
+	if (ret != 0)
+		return ret; /* 1: not ours, already explained */
+
+	ret = vnet_negotiate(hw);
+	if (ret == 0)
+		ret = vnet_read_config(hw);
+	/* Leave the device quiet until dev_start. */
+	vnet_reset(hw);
+	if (ret != 0)
+		goto fail;
+
+	if (dev->data->mac_addrs == NULL) {
+		dev->data->mac_addrs = rte_zmalloc("vnet_mac", RTE_ETHER_ADDR_LEN, 0);
+		if (dev->data->mac_addrs == NULL) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+	}
+	rte_ether_addr_copy(&hw->mac, &dev->data->mac_addrs[0]);
+	dev->data->mtu = RTE_MIN(hw->mtu, (uint16_t)VNET_DEFAULT_MTU);
+	dev->dev_ops = &vnet_eth_ops;
+	dev->rx_pkt_burst = vnet_recv_pkts;
+	dev->tx_pkt_burst = vnet_xmit_pkts;
+
+	VNET_LOG(INFO, hw->name,
+		 "port %u: %s virtio-net, features 0x%" PRIx64 " of 0x%" PRIx64 ", MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u",
+		 hw->port_id, vnet_ops(hw)->name, hw->guest_features,
+		 hw->host_features, RTE_ETHER_ADDR_BYTES(&hw->mac), hw->mtu);
+	return 0;
+fail:
+	vnet_transport_fini(pci, hw);
+	return ret;
+}
+
+static int
+vnet_eth_dev_uninit(struct rte_eth_dev *dev)
+{
+	return vnet_dev_close(dev);
+}
+
+static int
+vnet_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pci)
+{
+	RTE_SET_USED(drv);
+	return rte_eth_dev_pci_generic_probe(pci, sizeof(struct vnet_hw),
+					     vnet_eth_dev_init);
+}
+
+static int
+vnet_pci_remove(struct rte_pci_device *pci)
+{
+	return rte_eth_dev_pci_generic_remove(pci, vnet_eth_dev_uninit);
+}
+
+static const struct rte_pci_id vnet_pci_ids[] = {
+	{ RTE_PCI_DEVICE(VNET_PCI_VENDOR_REDHAT_QUMRANET,
+			 VNET_PCI_DEVICE_NET_TRANSITIONAL) },
+	{ RTE_PCI_DEVICE(VNET_PCI_VENDOR_REDHAT_QUMRANET,
+			 VNET_PCI_DEVICE_NET_MODERN) },
+	{ .vendor_id = 0 },
+};
+
+static struct rte_pci_driver vnet_pci_driver = {
+	.id_table = vnet_pci_ids,
+	.probe = vnet_pci_probe,
+	.remove = vnet_pci_remove,
+};
+
+RTE_PMD_REGISTER_PCI(net_vnet, vnet_pci_driver);
+RTE_PMD_REGISTER_PCI_TABLE(net_vnet, vnet_pci_ids);
+RTE_PMD_REGISTER_KMOD_DEP(net_vnet, "* igb_uio | uio_pci_generic | vfio-pci");
+RTE_PMD_REGISTER_PARAM_STRING(net_vnet, VNET_DEVARGS_HELP);

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-device state. struct vnet_hw lives in the ethdev private area
+ * (shared memory); anything that differs between processes (function
+ * pointers, fds, port-I/O windows) lives in struct vnet_local instead.
+ */
+#ifndef VNET_HW_H
+#define VNET_HW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_ethdev.h>
+#include <rte_pci.h>
+
+#include "vnet_io.h"
+
+#define VNET_MAX_QUEUE_PAIRS 1 /* multiqueue needs the control queue: later */
+#define VNET_MAX_VQS (2 * VNET_MAX_QUEUE_PAIRS)
+
+struct vnet_virtqueue;
+struct vnet_transport_ops;
+
+/* Devargs: see vnet_devargs.c and docs/devargs.md. */
+struct vnet_devargs {
+	bool force_legacy; /* use the legacy interface of a transitional device */
+	bool event_idx;    /* offer VIRTIO_RING_F_EVENT_IDX */
+	uint32_t speed;    /* Mbps reported by link_update; 0 = unknown */
+};
+
+struct vnet_hw {
+	char name[PCI_PRI_STR_SIZE + 1]; /* PCI address, for every log line */
+	uint16_t port_id;
+	bool modern;
+	bool started;
+	uint64_t host_features;
+	uint64_t guest_features;
+	uint16_t max_queue_pairs;
+	uint16_t mtu;          /* from device config if VIRTIO_NET_F_MTU */
+	uint16_t net_hdr_size; /* virtio_net_hdr size for the negotiated mode */
+	struct rte_ether_addr mac;
+	struct vnet_devargs devargs;
+
+	/* Modern: regions inside BARs mapped by the PCI bus. */
+	uint8_t *common;
+	uint8_t *isr;
+	uint8_t *device;
+	uint8_t *notify_base;
+	uint32_t device_len;
+	uint32_t notify_len;
+	uint32_t notify_off_multiplier;
+
+	/* Legacy: where device config starts in BAR0 (20, or 24 with MSI-X). */
+	uint32_t legacy_cfg_off;
+	bool msix_enabled;
+
+	struct vnet_virtqueue *vqs[VNET_MAX_VQS];
+};
+
+/* What only this process may use for a given port. */
+struct vnet_local {
+	const struct vnet_transport_ops *ops;
+	struct vnet_io legacy_io;
+};
+
+extern struct vnet_local vnet_locals[RTE_MAX_ETHPORTS];
+
+static inline struct vnet_local *
+vnet_local(const struct vnet_hw *hw)
+{
+	return &vnet_locals[hw->port_id];
+}
+
+static inline bool
+vnet_has_feature(const struct vnet_hw *hw, unsigned int bit)
+{
+	return (hw->guest_features & (UINT64_C(1) << bit)) != 0;
+}
+
+#endif

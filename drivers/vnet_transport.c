@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtpci_init, our way: decide whether the device is ours, map it, try the
+ * modern capabilities first and fall back to legacy BAR0 access.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus_pci.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <bus_pci_driver.h>
+
+#include "vnet_caps.h"
+#include "vnet_log.h"
+#include "vnet_spec.h"
+#include "vnet_transport.h"
+
+#define VNET_RESET_WAIT_MS 1000
+
+struct vnet_local vnet_locals[RTE_MAX_ETHPORTS];
+
+static enum vnet_kdrv
+kdrv_of(const struct rte_pci_device *pci)
+{
+	switch (pci->kdrv) {
+	case RTE_PCI_KDRV_VFIO:
+		return VNET_KDRV_VFIO;
+	case RTE_PCI_KDRV_IGB_UIO:
+		return VNET_KDRV_IGB_UIO;
+	case RTE_PCI_KDRV_UIO_GENERIC:
+		return VNET_KDRV_UIO_GENERIC;
+	case RTE_PCI_KDRV_NONE:
+		return VNET_KDRV_NONE;
+	default:
+		return VNET_KDRV_OTHER;
+	}
+}
+
+/* Name of the kernel driver bound to the device, or "none". */
+static void
+bound_driver(const char *bdf, char *out, size_t outlen)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/%s/driver", rte_pci_get_sysfs_path(), bdf);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		snprintf(out, outlen, "none");
+		return;
+	}
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	snprintf(out, outlen, "%s", base ? base + 1 : target);
+}
+
+static bool
+has_iommu_group(const char *bdf)
+{
+	char link[PATH_MAX];
+
+	snprintf(link, sizeof(link), "%s/%s/iommu_group",
+		 rte_pci_get_sysfs_path(), bdf);
+	return access(link, F_OK) == 0;
+}
+
+static int
+pci_cfg_read(void *ctx, void *buf, size_t len, size_t off)
+{
+	return rte_pci_read_config(ctx, buf, len, (off_t)off);
+}
+
+static void
+caps_diag(void *ctx, const char *msg)
+{
+	VNET_LOG(NOTICE, (const char *)ctx, "%s", msg);
+}
+
+/* Refuse what cannot work, with a message that says what to do. */
+static int
+check_binding(struct rte_pci_device *pci, struct vnet_hw *hw,
+	      enum vnet_kdrv kdrv)
+{
+	char drv[PATH_MAX];
+
+	switch (kdrv) {
+	case VNET_KDRV_OTHER:
+		bound_driver(hw->name, drv, sizeof(drv));
+		VNET_LOG(NOTICE, hw->name,
+			 "skipped: bound to kernel driver '%s', which vnet cannot share; to use it with DPDK run: dpdk-devbind.py --bind=vfio-pci %s (or uio_pci_generic / igb_uio)",
+			 drv, hw->name);
+		return 1;
+	case VNET_KDRV_NONE:
+		VNET_LOG(NOTICE, hw->name,
+			 "skipped: no kernel driver bound; run: dpdk-devbind.py --bind=vfio-pci %s (or uio_pci_generic / igb_uio)",
+			 hw->name);
+		return 1;
+	case VNET_KDRV_VFIO:
+		if (!has_iommu_group(hw->name)) {
+			VNET_LOG(ERR, hw->name,
+				 "bound to vfio-pci but has no IOMMU group; give the VM a vIOMMU (e.g. QEMU -device intel-iommu with intel_iommu=on in the guest) or load vfio with enable_unsafe_noiommu_mode=1");
+			return -ENODEV;
+		}
+		break;
+	case VNET_KDRV_IGB_UIO:
+	case VNET_KDRV_UIO_GENERIC:
+		/* uio devices DMA to physical addresses, which --no-huge cannot pin. */
+		if (!rte_eal_has_hugepages()) {
+			VNET_LOG(ERR, hw->name,
+				 "bound to %s, which needs physical addresses for DMA, but DPDK runs without hugepages (--no-huge); reserve hugepages (e.g. echo 256 > /proc/sys/vm/nr_hugepages) and drop --no-huge, or bind the device to vfio-pci",
+				 vnet_kdrv_name(kdrv));
+			return -ENOMEM;
+		}
+		break;
+	default:
+		break;
+	}
+	RTE_SET_USED(pci);
+	return 0;
+}
+
+int
+vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
+{
+	struct vnet_cfg_access cfg = {
+		.read = pci_cfg_read, .ctx = pci,
+		.diag = caps_diag, .diag_ctx = hw->name,
+	};
+	struct vnet_bar bars[VNET_PCI_BAR_COUNT];
+	struct vnet_modern_layout layout;
+	enum vnet_kdrv kdrv = kdrv_of(pci);
+	enum vnet_caps_result caps;
+	char err[256];
+	int ret, msix;
+
+	ret = check_binding(pci, hw, kdrv);
+	if (ret != 0)
+		return ret;
+
+	if (vnet_bars_read(rte_pci_get_sysfs_path(), hw->name, bars, err,
+			   sizeof(err)) != 0) {
+		VNET_LOG(ERR, hw->name, "cannot read BARs: %s", err);
+		return -EIO;
+	}
+	if (rte_pci_map_device(pci) != 0) {
+		VNET_LOG(ERR, hw->name,
+			 "mapping the device through %s failed; see the EAL messages above",
+			 vnet_kdrv_name(kdrv));
+		return -EIO;
+	}
+
+	caps = vnet_caps_parse(&cfg, bars, &layout);
+	msix = vnet_msix_enabled(&cfg, layout.msix_cap_off);
+	hw->msix_enabled = msix > 0;
+
+	if (hw->devargs.force_legacy) {
+		VNET_LOG(INFO, hw->name, "force_legacy=1: not using modern capabilities");
+	} else if (caps == VNET_CAPS_MODERN) {
+		ret = vnet_modern_attach(pci, hw, bars, &layout);
+		if (ret == 0) {
+			VNET_LOG(INFO, hw->name, "modern virtio (capabilities: %u)",
+				 layout.caps_seen);
+			return 0;
+		}
+	} else {
+		VNET_LOG(INFO, hw->name, "%s; trying legacy",
+			 vnet_caps_result_str(caps));
+	}
+
+	if (pci->id.device_id == VNET_PCI_DEVICE_NET_MODERN) {
+		VNET_LOG(ERR, hw->name,
+			 "device 1af4:%04x is modern-only (no legacy BAR) and its virtio capabilities are unusable (%s); refusing it",
+			 pci->id.device_id, hw->devargs.force_legacy ?
+			 "force_legacy=1 given" : vnet_caps_result_str(caps));
+		ret = -ENOTSUP;
+		goto unmap;
+	}
+	ret = vnet_legacy_attach(pci, hw, bars, kdrv);
+	if (ret == 0)
+		return 0;
+unmap:
+	rte_pci_unmap_device(pci);
+	return ret;
+}
+
+void
+vnet_transport_fini(struct rte_pci_device *pci, struct vnet_hw *hw)
+{
+	vnet_local(hw)->ops = NULL;
+	memset(&vnet_local(hw)->legacy_io, 0, sizeof(vnet_local(hw)->legacy_io));
+	rte_pci_unmap_device(pci);
+}
+
+int
+vnet_reset(struct vnet_hw *hw)
+{
+	const struct vnet_transport_ops *ops = vnet_ops(hw);
+	int waited;
+
+	ops->set_status(hw, VNET_STATUS_RESET);
+	for (waited = 0; waited < VNET_RESET_WAIT_MS; waited++) {
+		uint8_t s = ops->get_status(hw);
+
+		if (s == VNET_STATUS_RESET)
+			return 0;
+		if (s == 0xff) {
+			VNET_LOG(ERR, hw->name,
+				 "device status reads 0xff: the device is gone or its registers are unreachable");
+			return -ENODEV;
+		}
+		rte_delay_ms(1);
+	}
+	VNET_LOG(ERR, hw->name, "device did not complete reset within %d ms",
+		 VNET_RESET_WAIT_MS);
+	return -ETIMEDOUT;
+}
+
+void
+vnet_add_status(struct vnet_hw *hw, uint8_t bits)
+{
+	const struct vnet_transport_ops *ops = vnet_ops(hw);
+
+	ops->set_status(hw, ops->get_status(hw) | bits);
+}
