@@ -156,8 +156,7 @@ vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 			 err);
 		return ret;
 	}
-	hw->legacy_cfg_off = hw->msix_enabled ? VNET_LEGACY_CONFIG_MSIX :
-						VNET_LEGACY_CONFIG_NOMSIX;
+	hw->legacy_cfg_off = vnet_legacy_config_offset(hw->msix_enabled);
 	hw->modern = false;
 	vnet_local(hw)->ops = &vnet_legacy_ops;
 	VNET_LOG(INFO, hw->name,

@@ -119,6 +119,13 @@ enum vnet_cap_type {
 
 #define VNET_MSI_NO_VECTOR 0xffff
 
+/* Legacy device config moves by 4 bytes when MSI-X is enabled. */
+static inline uint32_t
+vnet_legacy_config_offset(int msix_enabled)
+{
+	return msix_enabled ? VNET_LEGACY_CONFIG_MSIX : VNET_LEGACY_CONFIG_NOMSIX;
+}
+
 /* Split virtqueue */
 #define VNET_DESC_F_NEXT 1
 #define VNET_DESC_F_WRITE 2
