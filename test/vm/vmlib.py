@@ -382,8 +382,9 @@ class HostBackend:
     """Host dpdk-testpmd (-i, --no-pci --no-huge) with vhost-user ports, driven over stdin."""
 
     def __init__(self, workdir, ports, testpmd='dpdk-testpmd', mem_mb=1024,
-                 mbufs=16384, mbuf_size=None, extra_eal=(), extra_app=()):
+                 mbufs=16384, mbuf_size=None, extra_eal=(), extra_app=(), sockdir=None):
         self.workdir = workdir
+        self.sockdir = sockdir or workdir
         self.ports = list(ports)
         self.testpmd = testpmd
         self.mem_mb = mem_mb
@@ -403,7 +404,7 @@ class HostBackend:
              '--file-prefix=' + prefix, '--lcores', '0@(0-1),1@(0-1)', '--log-level=pmd.net.vhost,info']
         for i, p in enumerate(self.ports):
             p.index = i
-            p.sock = os.path.join(self.workdir, 'vhost-%s.sock' % p.name)
+            p.sock = os.path.join(self.sockdir, 'vhost-%s.sock' % p.name)
             v = 'net_vhost%d,iface=%s,queues=1' % (i, p.sock)
             if p.iommu:
                 v += ',iommu-support=1'
@@ -411,6 +412,9 @@ class HostBackend:
                 v += ',' + p.extra
             a += ['--vdev', v]
         a += self.extra_eal
+        if len(a) and len(self.ports) and len(self.ports[0].sock) > 100:
+            raise VMError('vhost socket path %s is too long for a Unix socket; use a shorter '
+                          'sockdir' % self.ports[0].sock)
         a += ['--', '-i', '--port-topology=loop', '--total-num-mbufs=%d' % self.mbufs]
         if self.mbuf_size:
             a.append('--mbuf-size=%d' % self.mbuf_size)
@@ -556,7 +560,7 @@ class Guest:
 
     def __init__(self, workdir, kernel, initrd, nics=(), qemu='qemu-system-x86_64',
                  machine='pc', cpu='max', mem_mb=1024, smp=1, append='',
-                 extra_devices=(), script=None, name='guest'):
+                 extra_devices=(), pre_devices=(), script=None, name='guest'):
         self.workdir = workdir
         self.kernel = kernel
         self.initrd = initrd
@@ -568,6 +572,7 @@ class Guest:
         self.smp = smp
         self.append = append
         self.extra_devices = list(extra_devices)
+        self.pre_devices = list(pre_devices)
         self.script = script
         self.name = name
         self.share = os.path.join(workdir, 'share')
@@ -586,13 +591,15 @@ class Guest:
              '-numa', 'node,memdev=mem',
              '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none',
              '-no-reboot', '-serial', 'file:' + self.console,
-             '-kernel', self.kernel.path, '-initrd', self.initrd,
-             '-append', ('console=ttyS0 panic=-1 quiet loglevel=4 module_blacklist=virtio_net '
-                         'rdinit=/init ' + self.append).strip(),
-             '-fsdev', 'local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap',
-             '-device', 'virtio-9p-pci,fsdev=fsroot,mount_tag=hostroot,addr=0x10',
-             '-fsdev', 'local,id=fsshare,path=%s,security_model=none,multidevs=remap' % self.share,
-             '-device', 'virtio-9p-pci,fsdev=fsshare,mount_tag=vnetshare,addr=0x11']
+             '-kernel', self.kernel.path, '-initrd', self.initrd]
+        for d in self.pre_devices:
+            a += d if isinstance(d, list) else ['-device', d]
+        a += ['-append', ('console=ttyS0 panic=-1 quiet loglevel=4 module_blacklist=virtio_net '
+                           'rdinit=/init ' + self.append).strip(),
+              '-fsdev', 'local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap',
+              '-device', 'virtio-9p-pci,fsdev=fsroot,mount_tag=hostroot,addr=0x10',
+              '-fsdev', 'local,id=fsshare,path=%s,security_model=none,multidevs=remap' % self.share,
+              '-device', 'virtio-9p-pci,fsdev=fsshare,mount_tag=vnetshare,addr=0x11']
         for i, n in enumerate(self.nics):
             if n.port.sock is None:
                 raise VMError('NIC %d: its vhost port %s has no socket; start the HostBackend first'
@@ -724,6 +731,7 @@ class GuestTestpmd:
         self.testpmd = testpmd
         self.log = os.path.join(guest.share, 'tp-%s.log' % name)
         self.exitf = os.path.join(guest.share, 'tp-%s.exit' % name)
+        self.infile = os.path.join(guest.share, 'tp-%s.in' % name)
 
     def start(self):
         argv = [self.testpmd] + self.eal_args + ['--', '-i'] + self.app_args
@@ -754,7 +762,7 @@ class GuestTestpmd:
     def wait_prompts(self, n, timeout, what):
         try:
             wait_until(lambda: self.text().count(PROMPT) >= n, timeout, what,
-                       interval=0.2, alive=self._alive)
+                       interval=0.05, alive=self._alive)
         except VMError as e:
             if 'timed out' in str(e):
                 raise VMError('%s; guest testpmd log tail:\n%s' % (e, tail(self.log, 25)))
@@ -766,13 +774,26 @@ class GuestTestpmd:
         self.wait_prompts(1, timeout, 'guest testpmd %s to initialise' % self.name)
         return time.monotonic() - t
 
-    def cmd(self, line, timeout=30):
+    def send(self, lines):
+        """Append command lines to the guest testpmd's input (the guest tails it)."""
+        rc = self.exited()
+        if rc is not None:
+            raise VMError('guest testpmd %s exited rc=%d; log tail:\n%s'
+                          % (self.name, rc, tail(self.log, 25)))
+        with open(self.infile, 'a') as f:
+            f.write(''.join(x + '\n' for x in lines))
+
+    def cmds(self, lines, timeout=30):
+        """Run commands in order; return their joint output (up to the last prompt)."""
         txt = self.text()
         n, start = txt.count(PROMPT), len(txt)
-        self.guest.run('vnet_tp_cmd %s %s' % (shlex.quote(self.name), shlex.quote(line)), 15)
-        self.wait_prompts(n + 1, timeout, 'guest testpmd to finish %r' % line)
+        self.send(lines)
+        self.wait_prompts(n + len(lines), timeout, 'guest testpmd to finish %r' % (lines,))
         out = self.text()[start:]
         return out[:out.rfind(PROMPT)]
+
+    def cmd(self, line, timeout=30):
+        return self.cmds([line], timeout)
 
     def port_stats(self, port=0):
         out = self.cmd('show port stats %d' % port)
@@ -785,7 +806,7 @@ class GuestTestpmd:
         if self.exited() is not None:
             return self.exited()
         try:
-            self.guest.run('vnet_tp_cmd %s quit' % shlex.quote(self.name), 15, check=False)
+            self.send(['quit'])
             wait_until(lambda: self.exited() is not None, timeout, 'guest testpmd to quit',
                        alive=self.guest.alive)
         except VMError:

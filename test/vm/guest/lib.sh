@@ -125,13 +125,16 @@ vnet_tp_start() {
 	local name=$1
 	shift
 	local fifo=$VNET_RUN/$name.fifo log=$VNET_SHARE/tp-$name.log ex=$VNET_SHARE/tp-$name.exit
+	local in=$VNET_SHARE/tp-$name.in
 	mkdir -p $VNET_RUN
 	rm -f "$fifo" "$ex" "$log"
+	: >"$in"
 	mkfifo "$fifo"
 	echo "$ $*" >"$log.cmd"
-	# The holder keeps a writer on the fifo, so testpmd never reads EOF
-	# between commands; bounded by its sleep.
-	setsid bash -c 'exec sleep 3600 >"$1"' _ "$fifo" &
+	# Commands are lines appended to tp-NAME.in (by the host over 9p, or by
+	# vnet_tp_cmd); the feeder tails that file into testpmd's stdin and keeps
+	# the fifo open, so testpmd never reads EOF. 9p has no inotify: poll.
+	setsid bash -c 'exec tail ---disable-inotify -n +1 -s 0.1 -f "$1" >"$2"' _ "$in" "$fifo" &
 	echo $! >$VNET_RUN/$name.holder
 	setsid bash -c '
 		stdbuf -o0 -e0 "${@:4}" <"$1" >"$2" 2>&1 &
@@ -147,7 +150,7 @@ vnet_tp_start() {
 vnet_tp_cmd() {
 	local name=$1 line=$2
 	[ -f $VNET_SHARE/tp-$name.exit ] && { vnet_fail "testpmd $name has exited"; return 1; }
-	timeout 10 bash -c 'echo "$1" >"$2"' _ "$line" "$VNET_RUN/$name.fifo"
+	echo "$line" >>$VNET_SHARE/tp-$name.in
 }
 
 vnet_tp_prompts() {
