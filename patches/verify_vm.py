@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+"""VM scenarios for the 17.11 backport: an unpatched and a patched 17.11
+testpmd, run one after the other in the same QEMU TCG guest, against a legacy
+virtio-net-pci device on a vhost-user port of the host's 22.11 testpmd.
+
+usage: patches/verify_vm.py --before TESTPMD --after TESTPMD [--label L]
+                            [--scenarios a,b,...] [--seconds S] [--logdir DIR]
+                            [--qemu-patched PATH] [--noiommu-kernel PATH]
+       patches/verify_vm.py --list
+
+Scenario = device BAR0 kind x guest binding:
+  mmio-uio_pci_generic   legacy, BAR0 a memory BAR (patched QEMU legacy-bar-mmio=on)
+  mmio-igb_uio           same, Debian's dkms igb_uio (dpdk-kmods) in the stock kernel
+  mmio-vfio_noiommu      same, vfio-pci in noiommu mode (test/vm/kernel/build's kernel)
+  pio-uio_pci_generic    legacy, BAR0 in I/O space (stock QEMU behaviour)
+  pio-none               same, no kernel driver bound (17.11 drives it by x86 port I/O)
+
+Every run: guest-tx (guest txonly -> host rxonly) then host-tx (host txonly ->
+guest rxonly), --seconds each; a run passes when 17.11 net_virtio made port 0
+and both directions moved at least --min-packets on both sides.
+
+A scenario passes when: the unpatched run gives the result issue 4 measured
+(MMIO with uio_pci_generic/igb_uio fails with no port, the rest pass); the
+patched run passes; and where the unpatched run passed, the patched one moved
+at least --regress-ratio of its packets in each direction (a guard against a
+gross slowdown; TCG throughput on a shared host varies run to run, so a
+shortfall is measured once more with the patched build, --retries, and the
+better patched run counts).
+Prints a table and "N passed, N failed"; exit 1 if any scenario failed.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, 'test', 'vm'))
+import vmlib  # noqa: E402  (the harness helper's library)
+from vmlib import VMError  # noqa: E402
+
+# BAR0 kind -> (virtio-net-pci properties, PCI slot, needs the patched QEMU)
+NICS = {
+    'pio': ('disable-modern=on', 6, False),
+    'mmio': ('disable-modern=on,legacy-bar-mmio=on', 8, True),
+}
+
+# name -> (BAR0 kind, guest/lib.sh binding, guest kernel, unpatched 17.11 passes?)
+SCENARIOS = [
+    ('mmio-uio_pci_generic', 'mmio', 'uio_pci_generic', 'stock', False),
+    ('mmio-igb_uio', 'mmio', 'igb_uio', 'stock', False),
+    ('mmio-vfio_noiommu', 'mmio', 'vfio-pci-noiommu', 'noiommu', True),
+    ('pio-uio_pci_generic', 'pio', 'uio_pci_generic', 'stock', True),
+    ('pio-none', 'pio', 'none', 'stock', True),
+]
+
+PORT_RE = re.compile(r'^Port 0: ([0-9A-Fa-f:]{17})', re.M)
+
+
+def fixture(script, what, timeout=3600):
+    """Run a fixtures script of test/vm (prints a path on its last stdout line)."""
+    path = os.path.join(REPO, 'test', 'vm', script)
+    if not os.path.exists(path):
+        raise VMError('%s: %s is missing (owned by the fixtures helper)' % (what, path))
+    p = vmlib._spawn(['bash', path], what, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        vmlib.stop_proc(p)
+        raise VMError('%s: %s did not finish within %d s' % (what, path, timeout))
+    vmlib._live.pop(p.pid, None)
+    lines = out.decode(errors='replace').strip().splitlines()
+    if p.returncode != 0 or not lines or not os.path.isfile(lines[-1]):
+        raise VMError('%s: %s failed (rc=%s):\n%s' % (what, path, p.returncode,
+                                                      err.decode(errors='replace')[-1500:]))
+    return lines[-1]
+
+
+class Run:
+    """One testpmd run (before or after) of one scenario."""
+
+    def __init__(self):
+        self.ok = False
+        self.port = False
+        self.why = ''
+        self.g_tx = self.h_rx = self.h_tx = self.g_rx = None
+        self.mpps_tx = self.mpps_rx = None
+        self.init_s = None
+
+    def cell(self):
+        if not self.port:
+            return 'no port'
+        if self.g_tx is None:
+            return 'port, no traffic'
+        return 'g->h %d/%d, h->g %d/%d' % (self.g_tx, self.h_rx, self.h_tx, self.g_rx)
+
+
+class Boot:
+    """One guest boot (stock or noiommu kernel) with both NICs on one host backend."""
+
+    def __init__(self, opts, group, logdir):
+        self.opts, self.group = opts, group
+        self.dir = os.path.join(logdir, group)
+        self.host = self.guest = None
+        self.sockdir = None
+        self.bdf = {}
+        self.port = {}
+
+    def start(self):
+        o = self.opts
+        os.makedirs(self.dir, exist_ok=True)
+        if self.group == 'noiommu':
+            kernel = vmlib.find_kernel(o.noiommu_kernel or fixture('kernel/build', 'noiommu kernel'))
+            append = 'vfio.enable_unsafe_noiommu_mode=1'
+            kinds = ['mmio']
+        else:
+            kernel = vmlib.find_kernel(o.kernel)
+            append = ''
+            kinds = ['pio', 'mmio']
+        qemu = o.qemu_patched or fixture('qemu/build', 'patched QEMU')
+        initrd = vmlib.build_initramfs(kernel, log=log)
+        ports, nics = [], []
+        for k in kinds:
+            p = vmlib.VhostPort(k)
+            ports.append(p)
+            nics.append(vmlib.Nic(p, NICS[k][0], addr=NICS[k][1]))
+        # Unix socket paths are short: keep them out of the (long) log dir
+        self.sockdir = tempfile.mkdtemp(prefix='v1711-')
+        self.host = vmlib.HostBackend(self.dir, ports, sockdir=self.sockdir)
+        self.host.start()
+        self.guest = vmlib.Guest(self.dir, kernel, initrd, nics, qemu=qemu, append=append)
+        self.guest.start()
+        boot = self.guest.wait_agent()
+        # 17.11 EAL takes every free hugepage; 64 x 2 MiB is plenty for testpmd
+        self.guest.run('vnet_hugepages 64', 60)
+        for k, nic, p in zip(kinds, nics, ports):
+            _, out = self.guest.run('vnet_bdf %s' % nic.path, 15)
+            self.bdf[k] = out.strip().splitlines()[-1]
+            self.port[k] = p.index
+        log('[1711] %s guest up in %.1f s (kernel %s; %s)' % (
+            self.group, boot, kernel.path,
+            ', '.join('%s BAR0 NIC %s' % (k, self.bdf[k]) for k in kinds)))
+
+    def close(self):
+        if self.guest:
+            self.guest.shutdown(20)
+        if self.host:
+            self.host.stop()
+        if self.sockdir:
+            shutil.rmtree(self.sockdir, ignore_errors=True)
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def reason(text):
+    """The EAL/driver lines that say why no port came up."""
+    lines = []
+    for l in text.replace('\r', '').splitlines():
+        l = l.strip()
+        if ('No probed ethernet devices' in l or 'cannot be used' in l or 'ioport' in l
+                or 'BAR' in l or 'IOPL' in l or 'iopl' in l or 'permission' in l):
+            if l not in lines:
+                lines.append(l)
+    return '; '.join(lines[:4]) or 'no port 0 and no EAL message'
+
+
+def traffic(o, boot, kind, tp, r):
+    h, P = boot.host, boot.port[kind]
+    secs = o.seconds
+    h.cmd('stop')
+    h.cmd('set portlist %d' % P)
+    # guest -> host
+    h.cmd('clear port stats all')
+    h.cmd('set fwd rxonly')
+    h.cmd('start')
+    tp.cmds(['clear port stats 0', 'set fwd txonly', 'start'])
+    t = time.monotonic()
+    time.sleep(secs)
+    gout = tp.cmds(['stop', 'show port stats 0'], 60)
+    dt = time.monotonic() - t
+    time.sleep(0.3)
+    h.cmd('stop')
+    g = vmlib.parse_port_stats(gout)
+    if g is None:
+        raise VMError('no guest port stats in: %s' % gout[-400:])
+    r.g_tx, r.h_rx = g['tx'], h.port_stats(P)['rx']
+    r.mpps_tx = r.h_rx / dt / 1e6
+    # host -> guest
+    h.cmd('clear port stats all')
+    h.cmd('set fwd txonly')
+    h.cmd('set txpkts 64')
+    tp.cmds(['clear port stats 0', 'set fwd rxonly', 'start'])
+    h.cmd('start')
+    t = time.monotonic()
+    time.sleep(secs)
+    h.cmd('stop')
+    dt = time.monotonic() - t
+    time.sleep(0.3)
+    gout = tp.cmds(['stop', 'show port stats 0'], 60)
+    g = vmlib.parse_port_stats(gout)
+    if g is None:
+        raise VMError('no guest port stats in: %s' % gout[-400:])
+    r.g_rx, r.h_tx = g['rx'], h.port_stats(P)['tx']
+    r.mpps_rx = r.g_rx / dt / 1e6
+    need = o.min_packets
+    bad = [n for n, v in (('guest tx', r.g_tx), ('host rx', r.h_rx), ('host tx', r.h_tx),
+                          ('guest rx', r.g_rx)) if v < need]
+    r.ok = not bad
+    r.why = '' if r.ok else '%s below %d packets' % (', '.join(bad), need)
+
+
+def run_testpmd(o, boot, sc, which, testpmd):
+    """One 17.11 testpmd in the guest on the scenario's NIC; returns a Run."""
+    name, kind = sc[0], sc[1]
+    r = Run()
+    bdf = boot.bdf[kind]
+    tag = '%s-%s' % (name, which)
+    eal = ['--lcores', '0@0,1@0', '-n', '1', '-w', bdf,
+           '--file-prefix=v%s%s' % (which[0], re.sub(r'[^a-z0-9]', '', name))]
+    app = ['--port-topology=loop', '--total-num-mbufs=2048', '--txd=256', '--rxd=256']
+    tp = vmlib.GuestTestpmd(boot.guest, tag, eal, app, testpmd=testpmd)
+    try:
+        tp.start()
+        r.init_s = tp.wait_prompt(o.init_timeout)
+        text = tp.text()
+        r.port = bool(PORT_RE.search(text)) and 'No probed ethernet devices' not in text
+        if not r.port:
+            r.why = reason(text)
+        else:
+            traffic(o, boot, kind, tp, r)
+    except VMError as e:
+        r.ok = False
+        r.why = r.why or str(e).splitlines()[0]
+        log('[1711] ---- %s failed: %s' % (tag, e))
+        log('[1711] ---- guest testpmd log (%s) tail:\n%s' % (tp.log, vmlib.tail(tp.log, 25)))
+        log('[1711] ---- host testpmd log (%s) tail:\n%s' % (
+            boot.host.log_path, vmlib.tail(boot.host.log_path, 10)))
+        log('[1711] ---- guest console (%s) tail:\n%s' % (
+            boot.guest.console, vmlib.tail(boot.guest.console, 10)))
+    finally:
+        try:
+            tp.quit(30)
+        except VMError:
+            pass
+    log('[1711] %-28s %-6s %s%s' % (name, which, 'PASS ' if r.ok else 'FAIL ',
+                                    r.cell() + ('' if r.ok else ' (%s)' % r.why)))
+    return r
+
+
+def verdict(o, sc, before, after):
+    expect = sc[4]
+    why = []
+    if before.ok != expect:
+        why.append('unpatched 17.11 %s, issue 4 measured it %s' % (
+            'passed' if before.ok else 'failed (%s)' % before.why,
+            'passing' if expect else 'failing'))
+    if not after.ok:
+        why.append('patched 17.11 failed: %s' % after.why)
+    elif before.ok:
+        for n, b, a in (('guest->host', before.h_rx, after.h_rx),
+                        ('host->guest', before.g_rx, after.g_rx)):
+            if b and a < b * o.regress_ratio:
+                why.append('%s regressed: %d -> %d packets (below %.0f%%)' % (
+                    n, b, a, o.regress_ratio * 100))
+    return not why, '; '.join(why)
+
+
+def table(o, results):
+    hdr = ('scenario', 'before (unpatched)', 'expected', 'after (patched)', 'Mpps g->h / h->g',
+           'result')
+    rows = []
+    for sc, before, after, ok, why in results:
+        b = ('PASS ' if before.ok else 'FAIL ') + before.cell()
+        a = ('PASS ' if after.ok else 'FAIL ') + after.cell()
+        mp = '-' if after.mpps_tx is None else '%.2f / %.2f' % (after.mpps_tx, after.mpps_rx)
+        rows.append((sc[0], b, 'pass' if sc[4] else 'fail', a, mp, 'PASS' if ok else 'FAIL'))
+    w = [max(len(x[i]) for x in [hdr] + rows) for i in range(len(hdr))]
+    fmt = ' | '.join('%%-%ds' % n for n in w)
+    out = [fmt % hdr, '-+-'.join('-' * n for n in w)] + [fmt % r for r in rows]
+    out.append('(g->h A/B: guest TX-packets / host RX-packets; h->g A/B: host TX / guest RX;'
+               ' %.0f s each)' % o.seconds)
+    for sc, before, after, ok, why in results:
+        if not before.ok:
+            out.append('before %s: %s' % (sc[0], before.why))
+        if not ok:
+            out.append('FAIL %s: %s' % (sc[0], why))
+    return '\n'.join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--before', help='unpatched 17.11 app/testpmd')
+    ap.add_argument('--after', help='patched 17.11 app/testpmd')
+    ap.add_argument('--label', default='17.11', help='tree name for the report')
+    ap.add_argument('--scenarios', default='', help='comma-separated subset (default all)')
+    ap.add_argument('--seconds', type=float, default=3.0, help='traffic time per direction')
+    ap.add_argument('--min-packets', type=int, default=50000)
+    ap.add_argument('--regress-ratio', type=float, default=0.5)
+    ap.add_argument('--retries', type=int, default=1,
+                    help='extra patched runs when only throughput looks worse')
+    ap.add_argument('--init-timeout', type=float, default=150)
+    ap.add_argument('--logdir', default=None)
+    ap.add_argument('--kernel', default=None, help='stock guest kernel (default: Debian 6.1)')
+    ap.add_argument('--noiommu-kernel', default=None, help='default: test/vm/kernel/build')
+    ap.add_argument('--qemu-patched', default=None, help='default: test/vm/qemu/build')
+    ap.add_argument('--list', action='store_true')
+    o = ap.parse_args()
+    if o.list:
+        for s in SCENARIOS:
+            print('%-22s BAR0 %-4s binding %-17s kernel %-8s unpatched: %s' % (
+                s[0], s[1], s[2], s[3], 'pass' if s[4] else 'fail'))
+        return 0
+    for what, p in (('--before', o.before), ('--after', o.after)):
+        if not p or not os.access(p, os.X_OK):
+            print('verify_vm: %s must name an executable 17.11 testpmd (got %r)' % (what, p),
+                  file=sys.stderr)
+            return 2
+    names = [s[0] for s in SCENARIOS]
+    want = [x for x in o.scenarios.split(',') if x] or names
+    unknown = [x for x in want if x not in names]
+    if unknown:
+        print('verify_vm: unknown scenario(s) %s; known: %s' % (', '.join(unknown),
+                                                              ', '.join(names)), file=sys.stderr)
+        return 2
+    vmlib.install_signal_handlers()
+    logdir = o.logdir or os.path.join(tempfile.gettempdir(), 'vnet-1711',
+                                      time.strftime('%Y%m%d-%H%M%S'))
+    os.makedirs(logdir, exist_ok=True)
+    log('[1711] %s: before=%s after=%s logs=%s' % (o.label, o.before, o.after, logdir))
+    results = []
+    t0 = time.monotonic()
+    try:
+        for group in ('stock', 'noiommu'):
+            scs = [s for s in SCENARIOS if s[0] in want and s[3] == group]
+            if not scs:
+                continue
+            boot = Boot(o, group, logdir)
+            try:
+                try:
+                    boot.start()
+                except VMError as e:
+                    log('[1711] %s guest boot failed: %s' % (group, e))
+                    for sc in scs:
+                        b, a = Run(), Run()
+                        b.why = a.why = 'guest boot failed: %s' % str(e).splitlines()[0]
+                        results.append((sc, b, a, False, a.why))
+                    continue
+                for sc in scs:
+                    try:
+                        boot.guest.run('vnet_bind %s %s' % (boot.bdf[sc[1]], sc[2]), 60)
+                    except VMError as e:
+                        b, a = Run(), Run()
+                        b.why = a.why = 'binding %s failed: %s' % (sc[2], str(e).splitlines()[0])
+                        results.append((sc, b, a, False, a.why))
+                        continue
+                    before = run_testpmd(o, boot, sc, 'before', o.before)
+                    after = run_testpmd(o, boot, sc, 'after', o.after)
+                    ok, why = verdict(o, sc, before, after)
+                    if not ok and before.ok and after.ok and o.retries > 0:
+                        # throughput only: TCG on a shared CPU is noisy, so
+                        # a real slowdown must show again in a second run
+                        log('[1711] %s: %s; running the patched testpmd again' % (sc[0], why))
+                        again = run_testpmd(o, boot, sc, 'after2', o.after)
+                        if again.ok and again.h_rx + again.g_rx > after.h_rx + after.g_rx:
+                            after = again
+                        ok, why = verdict(o, sc, before, after)
+                    results.append((sc, before, after, ok, why))
+            finally:
+                boot.close()
+    except vmlib.Interrupted as e:
+        log('[1711] %s; stopping' % e)
+        return 130
+    finally:
+        vmlib.stop_all()
+    print('\n%s (%s), %.0f s:' % (o.label, logdir, time.monotonic() - t0))
+    print(table(o, results))
+    npass = sum(1 for r in results if r[3])
+    print('%d passed, %d failed' % (npass, len(results) - npass))
+    return 0 if npass == len(results) and len(results) == len(want) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
