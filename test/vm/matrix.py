@@ -14,6 +14,7 @@ import collections
 import fnmatch
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -117,12 +118,14 @@ class Options:
     kernel = None
     noiommu_kernel = None
     logdir = None
-    seconds = 3.0
+    seconds = 2.0
+    max_seconds = 10.0
     min_packets = 100000
     min_loop = 10000
     timeout = 120
     budget = 60
     verbose = True
+    show_stats = False
 
 
 def _fixture(script, what, timeout):
@@ -313,21 +316,26 @@ class Runner:
             tp.start()
             init = tp.wait_prompt(min(90, o.timeout))
             text = tp.text()
-            probed = [d for d, _id, b in vmlib.probed_drivers(text) if b == bdf]
-            probed_s = ','.join(probed) or '-'
+            tried = [d for d, _id, b in vmlib.probed_drivers(text) if b == bdf]
             want = DRIVERS[sc.driver]
+            owner = '-'
+            if 'No probed ethernet devices' not in text:
+                info = tp.cmd('show port info 0')
+                m = re.search(r'Driver name:\s*(\S+)', info)
+                owner = m.group(1) if m else '?'
             if not sc.traffic:
-                rows.append(self._check_probe(sc, bdf, text, probed_s))
-            elif want not in probed:
-                why = 'expected %s to probe %s, got %s' % (want, bdf, probed_s)
+                rows.append(self._check_probe(sc, bdf, text, tried, owner))
+            elif owner != want:
+                why = 'expected %s to own %s, port 0 driver is %s (EAL tried: %s)' % (
+                    want, bdf, owner, ','.join(tried) or 'none')
                 if 'No probed ethernet devices' in text:
                     why += '; testpmd: no probed ethernet devices'
                 for ph in phases:
-                    rows.append(Row('%s/%s' % (sc.name, ph), probed_s, why=why))
+                    rows.append(Row('%s/%s' % (sc.name, ph), owner, why=why))
             else:
                 for ph in phases:
                     r = self._phase(ctx, sc, tp, ph)
-                    r.probed = probed_s
+                    r.probed = owner
                     rows.append(r)
                     self.log('[vm]   %-36s %s %s' % (r.name, 'PASS' if r.ok else 'FAIL',
                                                     r.why if not r.ok else
@@ -375,25 +383,45 @@ class Runner:
                                                             vmlib.tail(ctx.guest.console, 15)),
                   flush=True)
 
-    def _check_probe(self, sc, bdf, text, probed_s):
+    def _check_probe(self, sc, bdf, text, tried, owner):
         """kernel/unbound bindings: assert no port and the explanation."""
         name = '%s/probe' % sc.name
         noports = 'No probed ethernet devices' in text
-        if probed_s != '-' or not noports:
-            return Row(name, probed_s, why='expected no port for %s (%s), got probe=%s%s' % (
-                bdf, sc.kdrv, probed_s, '' if noports else ', ports present'))
+        if owner != '-' or not noports:
+            return Row(name, owner, why='expected no port for %s (%s), got a port owned by %s'
+                       % (bdf, sc.kdrv, owner))
         if sc.binding == 'unbound':
+            if tried:
+                return Row(name, '-', why='EAL listed the unbound device %s (tried %s)'
+                           % (bdf, ','.join(tried)))
             # nothing in DPDK can say why; the harness asserts the cause itself
             return Row(name, '-', ok=True, why=UNBOUND_WHY)
+        why = []
         if sc.driver == 'vnet':
             lines = [l for l in text.splitlines()
                      if bdf in l and 'virtio-pci' in l and ('bind' in l or 'override' in l)]
             if not lines:
                 return Row(name, '-', why='no net_vnet NOTICE naming %s, virtio-pci and the '
                                           'rebind command' % bdf)
-            return Row(name, '-', ok=True, why=lines[0].strip())
-        # net_virtio: skipped silently by the PCI bus (kdrv unknown)
-        return Row(name, '-', ok=True, why='net_virtio skipped it silently (no port, no message)')
+            why.append(lines[0].strip())
+        # what net_virtio (tried after net_vnet skips, or alone) says about it
+        err = [l.strip() for l in text.splitlines()
+               if 'eth_virtio_pci_init' in l or 'cannot be used' in l]
+        if 'net_virtio' in tried:
+            why.append('net_virtio: ' + ('; '.join(err) if err else 'no port, no message'))
+        return Row(name, '-', ok=True, why=' | '.join(why))
+
+    def _traffic(self, h, P, key, need):
+        """Let traffic run: at least --seconds, then until the host-side counter
+        shows need (+10%) or --max-seconds pass.  Returns the start time."""
+        o = self.opts
+        t = time.monotonic()
+        time.sleep(o.seconds)
+        while time.monotonic() - t < o.max_seconds:
+            if h.port_stats(P)[key] >= need * 1.1:
+                break
+            time.sleep(0.5)
+        return t
 
     def _phase(self, ctx, sc, tp, ph):
         o = self.opts
@@ -402,13 +430,11 @@ class Runner:
         h.cmd('stop')
         h.cmd('set portlist %d' % P)
         h.cmd('clear port stats %d' % P)
-        secs = o.seconds
         if ph == 'guest-tx':
             h.cmd('set fwd rxonly')
             h.cmd('start')
             tp.cmds(['clear port stats 0', 'set fwd txonly', 'start'])
-            t = time.monotonic()
-            time.sleep(secs)
+            t = self._traffic(h, P, 'rx', o.min_packets)
             gout = tp.cmds(['stop', 'show port stats 0'])
             dt = time.monotonic() - t
             time.sleep(0.2)
@@ -418,8 +444,7 @@ class Runner:
             h.cmd('set txpkts 64')
             tp.cmds(['clear port stats 0', 'set fwd rxonly', 'start'])
             h.cmd('start')
-            t = time.monotonic()
-            time.sleep(secs)
+            t = self._traffic(h, P, 'tx', o.min_packets)
             h.cmd('stop')
             dt = time.monotonic() - t
             time.sleep(0.2)
@@ -432,14 +457,19 @@ class Runner:
                 raise VMError('host rejected set txpkts %d: %s' % (size, out.strip()[-300:]))
             tp.cmds(['clear port stats 0', 'set fwd io', 'start'])
             h.cmd('start tx_first 4')
-            t = time.monotonic()
-            time.sleep(secs)
+            t = self._traffic(h, P, 'rx', o.min_loop)
             h.cmd('stop')
             dt = time.monotonic() - t
             gout = tp.cmds(['stop', 'show port stats 0'])
         g = vmlib.parse_port_stats(gout)
         if g is None:
             raise VMError('no guest port stats in: %s' % gout[-500:])
+        if o.show_stats:
+            hout = h.cmd('show port stats %d' % P)
+            print('[vm] %s: guest port 0 (%s, %.1f s of traffic):%s' % (
+                name, sc.driver, dt, gout[gout.find('\n  ####'):].rstrip()))
+            print('[vm] %s: host port %d (net_vhost):%s' % (
+                name, P, hout[hout.find('\n  ####'):].rstrip()), flush=True)
         hs = h.port_stats(P)
         if ph == 'guest-tx':
             gp, hp, need = g['tx'], hs['rx'], o.min_packets
