@@ -43,6 +43,8 @@ vnet_caps_result_str(enum vnet_caps_result r)
 		return "modern capabilities complete";
 	case VNET_CAPS_NO_LIST:
 		return "no PCI capability list";
+	case VNET_CAPS_NO_VIRTIO:
+		return "no virtio capabilities";
 	case VNET_CAPS_INCOMPLETE:
 		return "virtio capabilities incomplete";
 	case VNET_CAPS_BROKEN_LIST:
@@ -210,6 +212,7 @@ vnet_caps_parse(const struct vnet_cfg_access *cfg,
 			out->msix_cap_off = pos;
 		if (raw[0] != VNET_PCI_CAP_ID_VNDR)
 			goto next;
+		out->virtio_caps_seen++;
 
 		if (cfg_read(cfg, raw, VNET_CAP_SIZE, pos) < 0) {
 			diag(cfg, "vendor capability at 0x%02x runs past config space", pos);
@@ -258,6 +261,8 @@ next:
 		pos = raw[VNET_CAP_OFF_NEXT] & ~3u;
 	}
 
+	if (out->virtio_caps_seen == 0)
+		return VNET_CAPS_NO_VIRTIO;
 	if (!out->common.present || !out->notify.present ||
 	    !out->isr.present || !out->device.present) {
 		diag(cfg, "modern layout incomplete:%s%s%s%s missing",

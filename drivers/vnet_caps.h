@@ -41,12 +41,14 @@ struct vnet_modern_layout {
 	uint32_t notify_off_multiplier;
 	uint8_t msix_cap_off; /* 0 when the device has no MSI-X capability */
 	unsigned int caps_seen;
+	unsigned int virtio_caps_seen; /* 0 on a plain legacy device */
 };
 
 enum vnet_caps_result {
 	VNET_CAPS_MODERN = 0,     /* common, notify, ISR and device all valid */
 	VNET_CAPS_NO_LIST,        /* no capability list at all */
-	VNET_CAPS_INCOMPLETE,     /* list walked, a required region is missing */
+	VNET_CAPS_NO_VIRTIO,      /* list walked, no virtio capability: legacy */
+	VNET_CAPS_INCOMPLETE,     /* some virtio caps, a required region is missing */
 	VNET_CAPS_BROKEN_LIST,    /* loop, bad pointer or unreadable config */
 };
 
