@@ -59,6 +59,13 @@ UNBOUND_WHY = ('no kernel driver bound: DPDK >= 20.08 does not list such a devic
                'dpdk-devbind.py -b vfio-pci|uio_pci_generic|igb_uio <BDF>')
 
 
+def _size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 class Scenario:
     def __init__(self, mode, binding, driver):
         self.mode, self.binding, self.driver = mode, binding, driver
@@ -207,6 +214,12 @@ class Context:
             ', '.join('%s=%s' % (m, self.bdf[m]) for m in self.modes)))
         self.runner.boot_times.append((self.group, boot, time.monotonic() - t))
 
+    def kill(self):
+        if self.guest:
+            self.guest.kill()
+        if self.host:
+            vmlib.stop_proc(self.host.proc, grace=2)
+
     def close(self):
         if self.guest:
             self.guest.shutdown(20)
@@ -291,6 +304,10 @@ class Runner:
                         ctx.close()
                         return
                 self._run_scenario(ctx, sc, phases)
+        except BaseException:
+            if ctx:   # interrupted: no polite shutdown, kill by PID now
+                ctx.kill()
+            raise
         finally:
             if ctx:
                 ctx.close()
@@ -301,6 +318,7 @@ class Runner:
         rows = []
         tp = None
         init = None
+        marks = {f: _size(f) for f in (ctx.guest.console, ctx.host.log_path)}
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, o.timeout)
         try:
@@ -359,9 +377,10 @@ class Runner:
                     ctx.broken = True
         wall = time.monotonic() - t0
         self.walls[sc.name] = wall
+        sdir = self._keep_logs(ctx, sc, marks)
         for r in rows:
             r.wall = wall
-            r.logs = [ctx.dir]
+            r.logs = [sdir]
         self.rows.extend(rows)
         bad = [r for r in rows if not r.ok]
         self.log('[vm] %s: %s in %.1f s (init %s)' % (
@@ -369,6 +388,26 @@ class Runner:
             '-' if init is None else '%.1f s' % init))
         if bad and not ctx.broken:
             self._tails(ctx, sc, bad[0].why)
+
+    def _keep_logs(self, ctx, sc, marks):
+        """Per-scenario dir: guest testpmd log, and the scenario's slices of the
+        group's console and host testpmd logs."""
+        d = os.path.join(ctx.dir, sc.name)
+        os.makedirs(d, exist_ok=True)
+        for src, start in marks.items():
+            try:
+                with open(src, 'rb') as f:
+                    f.seek(start)
+                    data = f.read()
+                with open(os.path.join(d, os.path.basename(src)), 'wb') as f:
+                    f.write(data)
+            except OSError:
+                pass
+        for ext, dst in (('log', 'guest-testpmd.log'), ('log.cmd', 'guest-testpmd.cmd')):
+            src = os.path.join(ctx.guest.share, 'tp-%s.%s' % (sc.name, ext))
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(d, dst))
+        return d
 
     def _tails(self, ctx, sc, why):
         log = os.path.join(ctx.guest.share, 'tp-%s.log' % sc.name) if ctx.guest else None

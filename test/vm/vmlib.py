@@ -4,29 +4,42 @@ Pieces, usable on their own (the 17.11 backport reuses them):
 
   kernel = find_kernel(path=None)          # Debian /boot/vmlinuz-6.1.0-*-amd64, or a bzImage
   initrd = build_initramfs(kernel)         # cached under $VNET_CACHE/initramfs/<key>
-  host = HostBackend(workdir, [VhostPort('p0'), VhostPort('p1', iommu=True)])
-  host.start()                             # dpdk-testpmd -i over a pipe
-  host.cmd('set fwd rxonly'); host.cmd('start'); host.port_stats(0)
-  guest = Guest(workdir, kernel, initrd, nics=[Nic(host.ports[0], 'disable-legacy=on',
-                addr=4)], machine='pc', append='')
+  host = HostBackend(workdir, [VhostPort('p0'), VhostPort('p1', iommu=True)],
+                     sockdir='/tmp/short')  # vhost-user socket paths must be < 108 bytes
+  host.start()                             # dpdk-testpmd -i --no-pci --no-huge over a pipe
+  host.cmd('set portlist 0'); host.cmd('set fwd rxonly'); host.cmd('start')
+  host.port_stats(0) -> {'rx': .., 'tx': .., 'rx_bytes': .., ...}
+  guest = Guest(workdir, kernel, initrd, nics=[Nic(host.ports[0], 'disable-legacy=on', addr=4)],
+                qemu='qemu-system-x86_64', machine='pc', append='', pre_devices=[])
   guest.start(); guest.wait_agent()        # the guest runs guest/lib.sh's vnet_agent
-  rc, out = guest.run('vnet_bind "$(vnet_bdf 00:04.0)" uio_pci_generic')
-  tp = GuestTestpmd(guest, 'tp1', eal_args=['-a', bdf], app_args=[...])
-  tp.start(); tp.wait_prompt(); tp.cmd('start'); tp.port_stats(0); tp.quit()
+  rc, out = guest.run('vnet_bind $(vnet_bdf 00:04.0) uio_pci_generic')   # bash, lib.sh sourced
+  tp = GuestTestpmd(guest, 'tp1', eal_args=['-a', bdf], app_args=[...],
+                    testpmd='dpdk-testpmd')  # any testpmd binary path (e.g. a 17.11 build)
+  tp.start(); tp.wait_prompt()             # EAL init done, ports started
+  tp.cmds(['set fwd txonly', 'start']); tp.port_stats(0); tp.quit()
   guest.shutdown(); host.stop()
 
   Guest(script=PATH) instead runs PATH (bash, in the guest, cwd = the share) to its
-  end and powers off; guest.wait_exit() waits for that.
+  end and powers off; guest.wait_exit(timeout) waits for that.
 
-The guest is Debian's kernel plus an initramfs (busybox-static + the 9p/virtio
-modules of that kernel) that mounts the host root read-only over virtio-9p,
-mounts a writable 9p share (the workdir's share/) at /run/vnet, chroots into
-the host root and runs the script.  Host binaries (dpdk-testpmd, the plugin)
-are thus used in the guest at their host paths (except under /run).
+The guest is the kernel plus an initramfs (busybox-static + the 9p/virtio
+modules of that kernel, none for a self-contained bzImage) that mounts the
+host root read-only over virtio-9p, mounts a writable 9p share (workdir/share)
+at /run/vnet, chroots into the host root and runs share/guest.sh.  Host
+binaries (dpdk-testpmd, the plugin) are used in the guest at their host paths
+(except under /run, which is the guest's tmpfs).  The console goes to
+workdir/console.log, QEMU's own output to workdir/qemu.log.
+
+Guest commands: the agent polls share/ctl/N.sh and writes N.out and N.rc.
+Guest testpmd reads its stdin from share/tp-NAME.in (tailed in the guest), so
+the host drives it by appending lines; its output is share/tp-NAME.log and its
+exit status share/tp-NAME.exit.  A command is done when the log shows one
+more 'testpmd> ' prompt.
 
 Every process is started in its own session and stopped by PID (TERM, then
-KILL) by close()/kill(), by the atexit hook and on SIGTERM/SIGINT, which are
-turned into exceptions so finally-blocks run.  Every wait is bounded.
+KILL) by close()/kill(), by the atexit hook and on SIGTERM/SIGINT/SIGHUP
+(install_signal_handlers() turns them into Interrupted so finally-blocks run).
+Every wait is bounded; failures raise VMError with log tails.
 """
 
 import atexit
