@@ -360,14 +360,18 @@ class Runner:
                                                     '%.3f Mpps' % (r.mpps or 0)))
             tp.quit(20)
             tp = None
-        except VMError as e:
+        except (VMError, vmlib.Interrupted) as e:
             done = {r.name for r in rows}
             for ph in phases:
                 n = '%s/%s' % (sc.name, ph)
                 if n not in done:
                     rows.append(Row(n, why=str(e).splitlines()[0]))
-            self._tails(ctx, sc, str(e))
             ctx.broken = True   # unknown state: the next scenario gets a fresh boot
+            if isinstance(e, vmlib.Interrupted):
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                self.rows.extend(rows)
+                raise
+            self._tails(ctx, sc, str(e))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if tp is not None and not ctx.broken:
