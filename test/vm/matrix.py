@@ -163,6 +163,7 @@ class Context:
         self.bdf = {}
         self.port = {}
         self.broken = False
+        self.plugin = None   # its path in the guest, staged on first use
         self.dir = os.path.join(runner.logdir, group + ('-%d' % runner.boots))
         runner.boots += 1
 
@@ -326,7 +327,9 @@ class Runner:
             ctx.guest.run('vnet_bind %s %s' % (bdf, sc.kdrv), 30)
             eal = ['--lcores', '0@0,1@0', '-a', bdf, '--file-prefix=' + sc.name.replace('-', '')]
             if sc.driver == 'vnet':
-                eal = ['-d', o.plugin] + eal
+                if not ctx.plugin:
+                    ctx.plugin = ctx.guest.stage(o.plugin)
+                eal = ['-d', ctx.plugin] + eal
             if sc.group == 'q35' and sc.mode != 'modern':
                 eal.append('--iova-mode=pa')   # the device bypasses the vIOMMU
             app = ['--port-topology=loop', '--total-num-mbufs=2048', '--mbuf-size=10240']

@@ -13,6 +13,7 @@ Pieces, usable on their own (the 17.11 backport reuses them):
                 qemu='qemu-system-x86_64', machine='pc', append='', pre_devices=[])
   guest.start(); guest.wait_agent()        # the guest runs guest/lib.sh's vnet_agent
   rc, out = guest.run('vnet_bind $(vnet_bdf 00:04.0) uio_pci_generic')   # bash, lib.sh sourced
+  plugin = guest.stage('/path/librte_net_vnet.so')  # EAL rejects -d below a world-writable dir
   tp = GuestTestpmd(guest, 'tp1', eal_args=['-a', bdf], app_args=[...],
                     testpmd='dpdk-testpmd')  # any testpmd binary path (e.g. a 17.11 build)
   tp.start(); tp.wait_prompt()             # EAL init done, ports started
@@ -51,6 +52,7 @@ import lzma
 import os
 import re
 import shlex
+import shutil
 import signal
 import stat
 import subprocess
@@ -656,6 +658,22 @@ class Guest:
         self.t_start = time.monotonic()
         self.proc = _spawn(argv, 'qemu', stdin=subprocess.DEVNULL, stdout=self._qlog,
                            stderr=subprocess.STDOUT)
+
+    def stage(self, path):
+        """Copy a host file into the share; return its path in the guest.
+
+        DPDK's EAL refuses -d plugins below a world-writable directory (such as
+        /tmp); in the guest the share is /run/vnet under the 0755 /run.
+        """
+        if not os.path.isfile(path):
+            raise VMError('cannot stage %s into the guest: no such file' % path)
+        d = os.path.join(self.share, 'staged')
+        os.makedirs(d, exist_ok=True)
+        for x in (self.share, d):
+            os.chmod(x, 0o755)
+        dst = os.path.join(d, os.path.basename(path))
+        shutil.copyfile(path, dst)
+        return SHARE_MNT + '/staged/' + os.path.basename(path)
 
     def alive(self):
         if self.proc is None or self.proc.poll() is not None:
