@@ -102,5 +102,5 @@ t_build=$(date +%s)
 printf '[vnet] builds: unpatched %ss, patched %ss (cold times; 0 wait when cached), total wait %ss\n' \
 	"$(cat "$orig/build/.vnet-built")" "$(cat "$patched/build/.vnet-built")" $((t_build - t0)) >&2
 
-python3 "$here/verify_vm.py" --label "DPDK $ver ($tree)" \
+python3 "$here/verify_vm.py" --label "DPDK $ver ($tree)" --minor "${minor:-0}" \
 	--before "$orig/build/app/testpmd" --after "$patched/build/app/testpmd" "${vm_args[@]}"

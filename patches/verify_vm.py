@@ -19,13 +19,14 @@ Every run: guest-tx (guest txonly -> host rxonly) then host-tx (host txonly ->
 guest rxonly), --seconds each; a run passes when 17.11 net_virtio made port 0
 and both directions moved at least --min-packets on both sides.
 
-A scenario passes when: the unpatched run gives the result issue 4 measured
-(MMIO with uio_pci_generic/igb_uio fails with no port, the rest pass); the
-patched run passes; and where the unpatched run passed, the patched one moved
-at least --regress-ratio of its packets in each direction (a guard against a
-gross slowdown; TCG throughput on a shared host varies run to run, so a
-shortfall is measured once more with the patched build, --retries, and the
-better patched run counts).
+A scenario passes when: the unpatched run gives the expected result (issue 4,
+measured on 17.11.10: MMIO with uio_pci_generic/igb_uio fails with no port,
+the rest pass; on v17.11 itself PIO with uio_pci_generic fails too, see
+KNOWN_BEFORE); the patched run passes; and where the unpatched run passed, the
+patched one moved at least --regress-ratio of its packets in each direction.
+That last one only guards against a gross slowdown: TCG throughput on a
+shared host varies several-fold from run to run, so on a shortfall both builds
+run once more (--retries) and the best run of each side per direction counts.
 Prints a table and "N passed, N failed"; exit 1 if any scenario failed.
 """
 
@@ -58,6 +59,23 @@ SCENARIOS = [
     ('pio-uio_pci_generic', 'pio', 'uio_pci_generic', 'stock', True),
     ('pio-none', 'pio', 'none', 'stock', True),
 ]
+
+# Unpatched results that differ from issue 4's 17.11.10 measurement, by
+# (scenario, 17.11 minor release): (passes?, why).
+KNOWN_BEFORE = {
+    ('pio-uio_pci_generic', 0): (
+        False, 'v17.11 bug: pci_ioport_map() resets intr_handle.type, so port start fails '
+        '("Unknown handle type"); fixed in v17.11.1 by "bus/pci: fix interrupt handler type"'),
+}
+
+
+def expected_before(o, sc):
+    """(unpatched run should pass?, note) for this scenario and tree."""
+    k = (sc[0], o.minor)
+    if k in KNOWN_BEFORE:
+        return KNOWN_BEFORE[k]
+    return sc[4], ''
+
 
 PORT_RE = re.compile(r'^Port 0: ([0-9A-Fa-f:]{17})', re.M)
 
@@ -114,13 +132,15 @@ class Boot:
     def start(self):
         o = self.opts
         os.makedirs(self.dir, exist_ok=True)
+        # no_timer_check: on a loaded host, TCG is too slow for the kernel's
+        # IO-APIC timer check, which then panics ("IO-APIC + timer doesn't work")
+        append = 'no_timer_check'
         if self.group == 'noiommu':
             kernel = vmlib.find_kernel(o.noiommu_kernel or fixture('kernel/build', 'noiommu kernel'))
-            append = 'vfio.enable_unsafe_noiommu_mode=1'
+            append += ' vfio.enable_unsafe_noiommu_mode=1'
             kinds = ['mmio']
         else:
             kernel = vmlib.find_kernel(o.kernel)
-            append = ''
             kinds = ['pio', 'mmio']
         qemu = o.qemu_patched or fixture('qemu/build', 'patched QEMU')
         initrd = vmlib.build_initramfs(kernel, log=log)
@@ -165,7 +185,8 @@ def reason(text):
     for l in text.replace('\r', '').splitlines():
         l = l.strip()
         if ('No probed ethernet devices' in l or 'cannot be used' in l or 'ioport' in l
-                or 'BAR' in l or 'IOPL' in l or 'iopl' in l or 'permission' in l):
+                or 'BAR' in l or 'IOPL' in l or 'iopl' in l or 'permission' in l
+                or 'Fail to start port' in l or 'Unknown handle type' in l):
             if l not in lines:
                 lines.append(l)
     return '; '.join(lines[:4]) or 'no port 0 and no EAL message'
@@ -230,7 +251,8 @@ def run_testpmd(o, boot, sc, which, testpmd):
         tp.start()
         r.init_s = tp.wait_prompt(o.init_timeout)
         text = tp.text()
-        r.port = bool(PORT_RE.search(text)) and 'No probed ethernet devices' not in text
+        r.port = (bool(PORT_RE.search(text)) and 'No probed ethernet devices' not in text
+                  and 'Fail to start port' not in text)
         if not r.port:
             r.why = reason(text)
         else:
@@ -254,41 +276,62 @@ def run_testpmd(o, boot, sc, which, testpmd):
     return r
 
 
-def verdict(o, sc, before, after):
-    expect = sc[4]
+def best(runs, attr):
+    vals = [getattr(r, attr) for r in runs if r.ok and getattr(r, attr) is not None]
+    return max(vals) if vals else 0
+
+
+def verdict(o, sc, befores, afters):
+    """befores/afters: runs of each build (the first is the main one)."""
+    expect, _note = expected_before(o, sc)
+    before, after = befores[0], afters[0]
     why = []
     if before.ok != expect:
-        why.append('unpatched 17.11 %s, issue 4 measured it %s' % (
+        why.append('unpatched 17.11 %s, expected it to %s' % (
             'passed' if before.ok else 'failed (%s)' % before.why,
-            'passing' if expect else 'failing'))
-    if not after.ok:
+            'pass' if expect else 'fail'))
+    if not any(a.ok for a in afters):
         why.append('patched 17.11 failed: %s' % after.why)
     elif before.ok:
-        for n, b, a in (('guest->host', before.h_rx, after.h_rx),
-                        ('host->guest', before.g_rx, after.g_rx)):
+        for n, attr in (('guest->host', 'h_rx'), ('host->guest', 'g_rx')):
+            b, a = best(befores, attr), best(afters, attr)
             if b and a < b * o.regress_ratio:
-                why.append('%s regressed: %d -> %d packets (below %.0f%%)' % (
-                    n, b, a, o.regress_ratio * 100))
+                why.append('%s regressed: %d -> %d packets (best of %d/%d runs, below %.0f%%)'
+                           % (n, b, a, len(befores), len(afters), o.regress_ratio * 100))
     return not why, '; '.join(why)
+
+
+def shown(runs):
+    """The run to show: the first, or the best passing one when retried."""
+    ok = [r for r in runs if r.ok]
+    if len(runs) == 1 or not ok:
+        return runs[0]
+    return max(ok, key=lambda r: (r.h_rx or 0) + (r.g_rx or 0))
 
 
 def table(o, results):
     hdr = ('scenario', 'before (unpatched)', 'expected', 'after (patched)', 'Mpps g->h / h->g',
            'result')
     rows = []
-    for sc, before, after, ok, why in results:
-        b = ('PASS ' if before.ok else 'FAIL ') + before.cell()
-        a = ('PASS ' if after.ok else 'FAIL ') + after.cell()
+    for sc, befores, afters, ok, why in results:
+        before, after = shown(befores), shown(afters)
+        n = lambda runs: '' if len(runs) == 1 else ' (best of %d)' % len(runs)
+        b = ('PASS ' if before.ok else 'FAIL ') + before.cell() + n(befores)
+        a = ('PASS ' if after.ok else 'FAIL ') + after.cell() + n(afters)
         mp = '-' if after.mpps_tx is None else '%.2f / %.2f' % (after.mpps_tx, after.mpps_rx)
-        rows.append((sc[0], b, 'pass' if sc[4] else 'fail', a, mp, 'PASS' if ok else 'FAIL'))
+        rows.append((sc[0], b, 'pass' if expected_before(o, sc)[0] else 'fail', a, mp,
+                     'PASS' if ok else 'FAIL'))
     w = [max(len(x[i]) for x in [hdr] + rows) for i in range(len(hdr))]
     fmt = ' | '.join('%%-%ds' % n for n in w)
     out = [fmt % hdr, '-+-'.join('-' * n for n in w)] + [fmt % r for r in rows]
     out.append('(g->h A/B: guest TX-packets / host RX-packets; h->g A/B: host TX / guest RX;'
                ' %.0f s each)' % o.seconds)
-    for sc, before, after, ok, why in results:
-        if not before.ok:
-            out.append('before %s: %s' % (sc[0], before.why))
+    for sc, befores, afters, ok, why in results:
+        if not befores[0].ok:
+            out.append('before %s: %s' % (sc[0], befores[0].why))
+        note = expected_before(o, sc)[1]
+        if note:
+            out.append('expected %s: %s' % (sc[0], note))
         if not ok:
             out.append('FAIL %s: %s' % (sc[0], why))
     return '\n'.join(out)
@@ -300,11 +343,14 @@ def main():
     ap.add_argument('--after', help='patched 17.11 app/testpmd')
     ap.add_argument('--label', default='17.11', help='tree name for the report')
     ap.add_argument('--scenarios', default='', help='comma-separated subset (default all)')
-    ap.add_argument('--seconds', type=float, default=3.0, help='traffic time per direction')
+    ap.add_argument('--seconds', type=float, default=5.0, help='traffic time per direction')
     ap.add_argument('--min-packets', type=int, default=50000)
-    ap.add_argument('--regress-ratio', type=float, default=0.5)
+    ap.add_argument('--regress-ratio', type=float, default=0.25)
     ap.add_argument('--retries', type=int, default=1,
-                    help='extra patched runs when only throughput looks worse')
+                    help='extra runs of both builds when only throughput looks worse')
+    ap.add_argument('--minor', type=int, default=10,
+                    help='17.11 minor release of the tree (0 for v17.11), for the expected '
+                    'unpatched results')
     ap.add_argument('--init-timeout', type=float, default=150)
     ap.add_argument('--logdir', default=None)
     ap.add_argument('--kernel', default=None, help='stock guest kernel (default: Debian 6.1)')
@@ -350,7 +396,7 @@ def main():
                     for sc in scs:
                         b, a = Run(), Run()
                         b.why = a.why = 'guest boot failed: %s' % str(e).splitlines()[0]
-                        results.append((sc, b, a, False, a.why))
+                        results.append((sc, [b], [a], False, a.why))
                     continue
                 for sc in scs:
                     try:
@@ -358,20 +404,22 @@ def main():
                     except VMError as e:
                         b, a = Run(), Run()
                         b.why = a.why = 'binding %s failed: %s' % (sc[2], str(e).splitlines()[0])
-                        results.append((sc, b, a, False, a.why))
+                        results.append((sc, [b], [a], False, a.why))
                         continue
-                    before = run_testpmd(o, boot, sc, 'before', o.before)
-                    after = run_testpmd(o, boot, sc, 'after', o.after)
-                    ok, why = verdict(o, sc, before, after)
-                    if not ok and before.ok and after.ok and o.retries > 0:
+                    befores = [run_testpmd(o, boot, sc, 'before', o.before)]
+                    afters = [run_testpmd(o, boot, sc, 'after', o.after)]
+                    ok, why = verdict(o, sc, befores, afters)
+                    k = 0
+                    while (not ok and k < o.retries and befores[0].ok and afters[0].ok
+                           and 'regressed' in why):
                         # throughput only: TCG on a shared CPU is noisy, so
-                        # a real slowdown must show again in a second run
-                        log('[1711] %s: %s; running the patched testpmd again' % (sc[0], why))
-                        again = run_testpmd(o, boot, sc, 'after2', o.after)
-                        if again.ok and again.h_rx + again.g_rx > after.h_rx + after.g_rx:
-                            after = again
-                        ok, why = verdict(o, sc, before, after)
-                    results.append((sc, before, after, ok, why))
+                        # measure both builds again, interleaved
+                        k += 1
+                        log('[1711] %s: %s; measuring both builds again' % (sc[0], why))
+                        befores.append(run_testpmd(o, boot, sc, 'before%d' % (k + 1), o.before))
+                        afters.append(run_testpmd(o, boot, sc, 'after%d' % (k + 1), o.after))
+                        ok, why = verdict(o, sc, befores, afters)
+                    results.append((sc, befores, afters, ok, why))
             finally:
                 boot.close()
     except vmlib.Interrupted as e:
