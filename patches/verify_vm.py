@@ -14,6 +14,7 @@ Scenario = device BAR0 kind x guest binding:
   mmio-vfio_noiommu      same, vfio-pci in noiommu mode (test/vm/kernel/build's kernel)
   pio-uio_pci_generic    legacy, BAR0 in I/O space (stock QEMU behaviour)
   pio-none               same, no kernel driver bound (17.11 drives it by x86 port I/O)
+  mmio-none              MMIO BAR0, no driver: cannot work; the patched tree must say why
 
 Every run: guest-tx (guest txonly -> host rxonly) then host-tx (host txonly ->
 guest rxonly), --seconds each; a run passes when 17.11 net_virtio made port 0
@@ -51,13 +52,17 @@ NICS = {
     'mmio': ('disable-modern=on,legacy-bar-mmio=on', 8, True),
 }
 
-# name -> (BAR0 kind, guest/lib.sh binding, guest kernel, unpatched 17.11 passes?)
+# name -> (BAR0 kind, guest/lib.sh binding, guest kernel, unpatched 17.11 passes?,
+#          patched: None = must pass, else must fail with this text in its log)
+NODRV_MMIO_MSG = 'is a memory BAR, which needs a kernel driver to be mapped'
 SCENARIOS = [
-    ('mmio-uio_pci_generic', 'mmio', 'uio_pci_generic', 'stock', False),
-    ('mmio-igb_uio', 'mmio', 'igb_uio', 'stock', False),
-    ('mmio-vfio_noiommu', 'mmio', 'vfio-pci-noiommu', 'noiommu', True),
-    ('pio-uio_pci_generic', 'pio', 'uio_pci_generic', 'stock', True),
-    ('pio-none', 'pio', 'none', 'stock', True),
+    ('mmio-uio_pci_generic', 'mmio', 'uio_pci_generic', 'stock', False, None),
+    ('mmio-igb_uio', 'mmio', 'igb_uio', 'stock', False, None),
+    ('mmio-vfio_noiommu', 'mmio', 'vfio-pci-noiommu', 'noiommu', True, None),
+    ('pio-uio_pci_generic', 'pio', 'uio_pci_generic', 'stock', True, None),
+    ('pio-none', 'pio', 'none', 'stock', True, None),
+    # cannot work (nothing maps the BAR): the patched tree must say so
+    ('mmio-none', 'mmio', 'none', 'stock', False, NODRV_MMIO_MSG),
 ]
 
 # Unpatched results that differ from issue 4's 17.11.10 measurement, by
@@ -109,6 +114,7 @@ class Run:
         self.g_tx = self.h_rx = self.h_tx = self.g_rx = None
         self.mpps_tx = self.mpps_rx = None
         self.init_s = None
+        self.text = ''
 
     def cell(self):
         if not self.port:
@@ -250,7 +256,7 @@ def run_testpmd(o, boot, sc, which, testpmd):
     try:
         tp.start()
         r.init_s = tp.wait_prompt(o.init_timeout)
-        text = tp.text()
+        text = r.text = tp.text()
         r.port = (bool(PORT_RE.search(text)) and 'No probed ethernet devices' not in text
                   and 'Fail to start port' not in text)
         if not r.port:
@@ -290,7 +296,12 @@ def verdict(o, sc, befores, afters):
         why.append('unpatched 17.11 %s, expected it to %s' % (
             'passed' if before.ok else 'failed (%s)' % before.why,
             'pass' if expect else 'fail'))
-    if not any(a.ok for a in afters):
+    if sc[5] is not None:
+        # a combination that cannot work: the patched tree must explain it
+        if after.port or sc[5] not in after.text:
+            why.append('patched 17.11: expected no port and the message %r, got %s (%s)' % (
+                sc[5], after.cell(), after.why))
+    elif not any(a.ok for a in afters):
         why.append('patched 17.11 failed: %s' % after.why)
     elif before.ok:
         for n, attr in (('guest->host', 'h_rx'), ('host->guest', 'g_rx')):
@@ -319,6 +330,8 @@ def table(o, results):
         b = ('PASS ' if before.ok else 'FAIL ') + before.cell() + n(befores)
         a = ('PASS ' if after.ok else 'FAIL ') + after.cell() + n(afters)
         mp = '-' if after.mpps_tx is None else '%.2f / %.2f' % (after.mpps_tx, after.mpps_rx)
+        if sc[5] is not None:
+            a += ' (expected: says why)'
         rows.append((sc[0], b, 'pass' if expected_before(o, sc)[0] else 'fail', a, mp,
                      'PASS' if ok else 'FAIL'))
     w = [max(len(x[i]) for x in [hdr] + rows) for i in range(len(hdr))]
@@ -329,6 +342,8 @@ def table(o, results):
     for sc, befores, afters, ok, why in results:
         if not befores[0].ok:
             out.append('before %s: %s' % (sc[0], befores[0].why))
+        if sc[5] is not None:
+            out.append('after %s: %s' % (sc[0], afters[0].why))
         note = expected_before(o, sc)[1]
         if note:
             out.append('expected %s: %s' % (sc[0], note))
@@ -360,8 +375,9 @@ def main():
     o = ap.parse_args()
     if o.list:
         for s in SCENARIOS:
-            print('%-22s BAR0 %-4s binding %-17s kernel %-8s unpatched: %s' % (
-                s[0], s[1], s[2], s[3], 'pass' if s[4] else 'fail'))
+            print('%-22s BAR0 %-4s binding %-17s kernel %-8s unpatched: %s, patched: %s' % (
+                s[0], s[1], s[2], s[3], 'pass' if s[4] else 'fail',
+                'pass' if s[5] is None else 'no port, says %r' % s[5]))
         return 0
     for what, p in (('--before', o.before), ('--after', o.after)):
         if not p or not os.access(p, os.X_OK):
