@@ -27,7 +27,8 @@ KNOWN_BEFORE); the patched run passes; and where the unpatched run passed, the
 patched one moved at least --regress-ratio of its packets in each direction.
 That last one only guards against a gross slowdown: TCG throughput on a
 shared host varies several-fold from run to run, so on a shortfall both builds
-run once more (--retries) and the best run of each side per direction counts.
+run again, interleaved (up to --retries times), and the best run of each side
+per direction counts.
 Prints a table and "N passed, N failed"; exit 1 if any scenario failed.
 """
 
@@ -361,7 +362,7 @@ def main():
     ap.add_argument('--seconds', type=float, default=5.0, help='traffic time per direction')
     ap.add_argument('--min-packets', type=int, default=50000)
     ap.add_argument('--regress-ratio', type=float, default=0.25)
-    ap.add_argument('--retries', type=int, default=1,
+    ap.add_argument('--retries', type=int, default=2,
                     help='extra runs of both builds when only throughput looks worse')
     ap.add_argument('--minor', type=int, default=10,
                     help='17.11 minor release of the tree (0 for v17.11), for the expected '
