@@ -315,15 +315,17 @@ def t_devargs(env, phase):
         check_refused(ph, tp, tra, ["devarg %s='%s'" % (key, val), 'invalid'], 'bad value')
 
 
-
-def t_no_fit(env, phase):
-    """Phases 4 and 6: devices that do not fit the request are refused clearly."""
+def t_modern_only(env, phase):
+    """Phase 4: force_legacy=1 on a modern-only device is refused clearly."""
     mod = env.bdf['modern']
-    # Phase 4: force_legacy on a device that has no legacy interface.
-    ph = phase('force-legacy-modern-only')
+    ph = phase('force-legacy')
     tp = env.testpmd('fl-modern', mod + ',force_legacy=1')
     check_refused(ph, tp, mod, ['modern-only', 'force_legacy=1'], 'modern-only device')
 
+
+def t_no_hugepages(env, phase):
+    """Phase 6: a uio-bound device under --no-huge: clear error, no crash."""
+    mod = env.bdf['modern']
     # Phase 6: uio DMA needs physical addresses, which --no-huge cannot give.
     # On 22.11 EAL then picks IOVA as VA (also with --iova-mode=pa) and the
     # PCI bus refuses the uio device before any driver sees it, so net_vnet's
@@ -390,42 +392,48 @@ def t_force_legacy(env, phase):
     quit_ok(ph, tp)
 
 
-def t_ring_size(env, phase):
-    """Phase 5: nb_desc the device cannot take is clamped with a warning."""
-    mod, leg = env.bdf['modern'], env.bdf['legacy']
-
-    ph = phase('modern-4096')
+def t_ring_size_modern(env, phase):
+    """Phase 5: --rxd/--txd 4096 on a modern device is clamped to its queue size."""
+    mod = env.bdf['modern']
+    ph = phase('4096')
     # Log level warning: the line showing at all proves it is a warning.
     tp = env.testpmd('rs-modern', mod, app=['--rxd=4096', '--txd=4096'], level='warning')
-    if ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
-        text = tp.text()
-        for role in ('rx', 'tx'):
-            m = re.search(re.escape(mod) + r': %s queue 0: nb_desc 4096 exceeds the device queue '
-                          r'size (\d+); using (\d+)' % role, text)
-            if ph.check(m, 'no warning that %s nb_desc 4096 is clamped to the device queue size'
-                        % role):
-                dev, used = int(m.group(1)), int(m.group(2))
-                ph.note(m.group(0))
-                ph.check(used <= dev < 4096 and used & (used - 1) == 0,
-                         '%s: using %d of device size %d' % (role, used, dev))
-        guest_tx(ph, env, tp, hport=0)
-        host_tx(ph, env, tp, hport=0)
-        quit_ok(ph, tp)
+    if not ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
+        return
+    text = tp.text()
+    for role in ('rx', 'tx'):
+        m = re.search(re.escape(mod) + r': %s queue 0: nb_desc 4096 exceeds the device queue '
+                      r'size (\d+); using (\d+)' % role, text)
+        if ph.check(m, 'no warning that %s nb_desc 4096 is clamped to the device queue size'
+                    % role):
+            dev, used = int(m.group(1)), int(m.group(2))
+            ph.note(m.group(0))
+            ph.check(used <= dev < 4096 and used & (used - 1) == 0,
+                     '%s: using %d of device size %d' % (role, used, dev))
+    guest_tx(ph, env, tp)
+    host_tx(ph, env, tp)
+    quit_ok(ph, tp)
 
-    ph = phase('legacy-128')
+
+def t_ring_size_legacy(env, phase):
+    """Phase 5: --rxd/--txd 128 on a legacy device: warned, its fixed size used."""
+    leg = env.bdf['legacy']
+    ph = phase('128')
     tp = env.testpmd('rs-legacy', leg, app=['--rxd=128', '--txd=128'], level='warning')
-    if ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
-        text = tp.text()
-        for role in ('rx', 'tx'):
-            m = re.search(re.escape(leg) + r': %s queue 0: nb_desc 128 ignored; legacy devices '
-                          r'have a fixed queue size, using (\d+)' % role, text)
-            if ph.check(m, 'no warning that %s nb_desc 128 is replaced by the fixed legacy size'
-                        % role):
-                ph.note(m.group(0))
-        guest_tx(ph, env, tp, hport=1)
-        host_tx(ph, env, tp, hport=1)
-        quit_ok(ph, tp)
-
+    if not ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
+        return
+    text = tp.text()
+    for role in ('rx', 'tx'):
+        m = re.search(re.escape(leg) + r': %s queue 0: nb_desc 128 ignored; legacy devices '
+                      r'have a fixed queue size, using (\d+)' % role, text)
+        if ph.check(m, 'no warning that %s nb_desc 128 is replaced by the fixed legacy size'
+                    % role):
+            used = int(m.group(1))
+            ph.note(m.group(0))
+            ph.check(used != 128 and used & (used - 1) == 0, '%s: using %d' % (role, used))
+    guest_tx(ph, env, tp)
+    host_tx(ph, env, tp)
+    quit_ok(ph, tp)
 
 
 def t_backend_gone(env, phase, reconnect=False):
@@ -532,6 +540,7 @@ def t_backend_gone(env, phase, reconnect=False):
 
 
 def t_backend_reconnect(env, phase):
+    """Phase 7: backend killed, restarted; QEMU reconnects; port stop/start resumes."""
     t_backend_gone(env, phase, reconnect=True)
 
 
@@ -574,10 +583,12 @@ TRANSITIONAL = ('transitional', 'disable-legacy=off', 5)
 LEGACY = ('legacy', 'disable-modern=on', 6)
 TESTS = {
     'devargs': (t_devargs, [MODERN, TRANSITIONAL], {}),
+    'modern-only': (t_modern_only, [MODERN], {}),
     # --no-huge -m 512 beside 256 MiB of hugepages needs more than 1 GiB.
-    'no-fit': (t_no_fit, [MODERN], {'mem_mb': 2048}),
+    'no-hugepages': (t_no_hugepages, [MODERN], {'mem_mb': 2048}),
     'force-legacy': (t_force_legacy, [TRANSITIONAL], {}),
-    'ring-size': (t_ring_size, [MODERN, LEGACY], {}),
+    'ring-size-modern': (t_ring_size_modern, [MODERN], {}),
+    'ring-size-legacy': (t_ring_size_legacy, [LEGACY], {}),
     'backend-gone': (t_backend_gone, [MODERN], {}),
     'backend-reconnect': (t_backend_reconnect, [MODERN], {'reconnect': True}),
     'port-reset': (t_port_reset, [MODERN], {}),
@@ -668,7 +679,7 @@ def main(argv):
     a = ap.parse_args(argv)
     if a.list:
         for k, (fn, _, _) in TESTS.items():
-            print('%-20s %s' % (k, (fn.__doc__ or '').strip().splitlines()[0]))
+            print('%-20s %s' % (k, ((fn.__doc__ or '').strip().splitlines() or [''])[0]))
         return 0
     tests = list(TESTS) if a.tests in (['all'], []) else a.tests
     bad = [t for t in tests if t not in TESTS]
