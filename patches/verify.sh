@@ -44,6 +44,13 @@ minor=$(ver_of MINOR)
 [ "$ver" = 17.11 ] || vnet_die "'$tree' is DPDK $ver.$minor, not 17.11; give a 17.11 tree"
 [ "${minor:-0}" = 0 ] || ver=$ver.$minor
 
+# Reject bad VM options now, not after a 10-minute build
+python3 "$here/verify_vm.py" --check-args "${vm_args[@]}" ||
+	vnet_die "bad options for verify_vm.py: ${vm_args[*]} (see patches/verify_vm.py --help)"
+case " ${vm_args[*]} " in *" --list "*)
+	exec python3 "$here/verify_vm.py" --list ;;
+esac
+
 mapfile -t series < <(ls "$here"/17.11/*.patch)
 [ ${#series[@]} -gt 0 ] || vnet_die "no patches in $here/17.11"
 for t in git make gcc python3; do

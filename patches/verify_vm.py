@@ -373,6 +373,8 @@ def main():
     ap.add_argument('--noiommu-kernel', default=None, help='default: test/vm/kernel/build')
     ap.add_argument('--qemu-patched', default=None, help='default: test/vm/qemu/build')
     ap.add_argument('--list', action='store_true')
+    ap.add_argument('--check-args', action='store_true',
+                    help='only validate the options (verify.sh does this before building)')
     o = ap.parse_args()
     if o.list:
         for s in SCENARIOS:
@@ -380,11 +382,6 @@ def main():
                 s[0], s[1], s[2], s[3], 'pass' if s[4] else 'fail',
                 'pass' if s[5] is None else 'no port, says %r' % s[5]))
         return 0
-    for what, p in (('--before', o.before), ('--after', o.after)):
-        if not p or not os.access(p, os.X_OK):
-            print('verify_vm: %s must name an executable 17.11 testpmd (got %r)' % (what, p),
-                  file=sys.stderr)
-            return 2
     names = [s[0] for s in SCENARIOS]
     want = [x for x in o.scenarios.split(',') if x] or names
     unknown = [x for x in want if x not in names]
@@ -392,6 +389,17 @@ def main():
         print('verify_vm: unknown scenario(s) %s; known: %s' % (', '.join(unknown),
                                                               ', '.join(names)), file=sys.stderr)
         return 2
+    if o.seconds <= 0 or o.seconds > 120:
+        print('verify_vm: --seconds %g is out of range; use 1 to 120' % o.seconds,
+              file=sys.stderr)
+        return 2
+    if o.check_args:
+        return 0
+    for what, p in (('--before', o.before), ('--after', o.after)):
+        if not p or not os.access(p, os.X_OK):
+            print('verify_vm: %s must name an executable 17.11 testpmd (got %r)' % (what, p),
+                  file=sys.stderr)
+            return 2
     vmlib.install_signal_handlers()
     logdir = o.logdir or os.path.join(tempfile.gettempdir(), 'vnet-1711',
                                       time.strftime('%Y%m%d-%H%M%S'))
