@@ -478,8 +478,9 @@ def t_backend_gone(env, phase, reconnect=False):
     time.sleep(1.0)
     env.guest.alive()
 
-    # The guest testpmd must stay responsive; with STATUS, QEMU 7.2 sets the
-    # link down when the vhost-user chardev closes (net/vhost-user.c).
+    # The guest testpmd must stay responsive.  QEMU 7.2 sets the netdev link
+    # down when the vhost-user chardev closes (measured), which the guest sees
+    # in the STATUS config field; without STATUS net_vnet reports link up.
     want = 'down' if has_status else 'up'
     seen = []
 
