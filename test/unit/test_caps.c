@@ -141,6 +141,11 @@ test_real_images(void)
 	TAP_EQ(vnet_legacy_config_offset(vnet_msix_enabled(&cfg, l.msix_cap_off) > 0),
 	       24, "legacy: device config at 24 with MSI-X enabled");
 
+	load(&im, "legacy-mmio");
+	TAP_EQ(parse(&im, &l), VNET_CAPS_NO_VIRTIO, "legacy-mmio: no virtio caps, so legacy");
+	TAP_EQ(im.bars[0].kind, VNET_BAR_MMIO, "legacy-mmio: BAR0 is a memory BAR, as on a DPU");
+	TAP_OK(im.bars[0].len >= 4096, "legacy-mmio: BAR0 spans a page, so vfio can mmap it");
+
 	load(&im, "legacy-novec");
 	TAP_EQ(parse(&im, &l), VNET_CAPS_NO_LIST, "legacy-novec: no capability list");
 	TAP_EQ(l.msix_cap_off, 0, "legacy-novec: no MSI-X");
