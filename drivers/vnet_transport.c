@@ -173,10 +173,14 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	}
 
 	if (pci->id.device_id == VNET_PCI_DEVICE_NET_MODERN) {
-		VNET_LOG(ERR, hw->name,
-			 "device 1af4:%04x is modern-only (no legacy BAR) and its virtio capabilities are unusable (%s); refusing it",
-			 pci->id.device_id, hw->devargs.force_legacy ?
-			 "force_legacy=1 given" : vnet_caps_result_str(caps));
+		if (hw->devargs.force_legacy)
+			VNET_LOG(ERR, hw->name,
+				 "force_legacy=1 given, but device 1af4:%04x is modern-only and has no legacy interface; drop force_legacy=1 for this device",
+				 pci->id.device_id);
+		else
+			VNET_LOG(ERR, hw->name,
+				 "device 1af4:%04x is modern-only (no legacy BAR) and its virtio capabilities are unusable (%s, see above); refusing it",
+				 pci->id.device_id, vnet_caps_result_str(caps));
 		ret = -ENOTSUP;
 		goto unmap;
 	}
