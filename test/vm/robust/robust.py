@@ -116,6 +116,8 @@ class Env:
         self.guest = cls(self.dir, kernel, initrd, nics, qemu=self.opts.qemu, mem_mb=self.mem_mb)
         self.guest.start()
         self.boot_s = self.guest.wait_agent(150)
+        # EAL refuses -d below a world-writable dir (a clone under /tmp): stage it.
+        self.plugin = self.guest.stage(self.opts.plugin)
         self.guest.run('vnet_hugepages 128', 30)
         for (name, _, _), nic in zip(self.nic_spec, nics):
             _, out = self.guest.run('vnet_bdf %s' % nic.path, 15)
@@ -128,7 +130,7 @@ class Env:
     def testpmd(self, name, dev, eal=(), app=(), timeout=90, level='info'):
         """Start a guest testpmd on dev ('BDF[,devargs]') with net_vnet; wait until
         it shows its prompt or exits (a refused EAL init exits)."""
-        a = ['-d', self.opts.plugin, '--lcores', '0@0,1@0', '-a', dev,
+        a = ['-d', self.plugin, '--lcores', '0@0,1@0', '-a', dev,
              '--file-prefix=rb' + re.sub(r'[^a-z0-9]', '', name),
              '--log-level=pmd.net.vnet:' + level] + list(eal)
         tp = vmlib.GuestTestpmd(self.guest, name, a,
