@@ -412,6 +412,7 @@ class HostBackend:
         self._buf = ''
         self._cv = threading.Condition()
         self._reader = None
+        self._eof = False
 
     def argv(self):
         prefix = 'vnethost%d' % os.getpid()
@@ -485,7 +486,7 @@ class HostBackend:
                 if left <= 0:
                     raise VMError('timed out after %.0f s waiting for %s; host log tail:\n%s'
                                   % (timeout, what, tail(self.log_path)))
-                if getattr(self, '_eof', False):
+                if self._eof:
                     self._cv.release()
                     try:
                         time.sleep(0.2)
