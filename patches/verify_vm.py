@@ -36,7 +36,6 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -86,25 +85,6 @@ def expected_before(o, sc):
 PORT_RE = re.compile(r'^Port 0: ([0-9A-Fa-f:]{17})', re.M)
 
 
-def fixture(script, what, timeout=3600):
-    """Run a fixtures script of test/vm (prints a path on its last stdout line)."""
-    path = os.path.join(REPO, 'test', 'vm', script)
-    if not os.path.exists(path):
-        raise VMError('%s: %s is missing (owned by the fixtures helper)' % (what, path))
-    p = vmlib._spawn(['bash', path], what, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        out, err = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        vmlib.stop_proc(p)
-        raise VMError('%s: %s did not finish within %d s' % (what, path, timeout))
-    vmlib._live.pop(p.pid, None)
-    lines = out.decode(errors='replace').strip().splitlines()
-    if p.returncode != 0 or not lines or not os.path.isfile(lines[-1]):
-        raise VMError('%s: %s failed (rc=%s):\n%s' % (what, path, p.returncode,
-                                                      err.decode(errors='replace')[-1500:]))
-    return lines[-1]
-
-
 class Run:
     """One testpmd run (before or after) of one scenario."""
 
@@ -139,17 +119,16 @@ class Boot:
     def start(self):
         o = self.opts
         os.makedirs(self.dir, exist_ok=True)
-        # no_timer_check: on a loaded host, TCG is too slow for the kernel's
-        # IO-APIC timer check, which then panics ("IO-APIC + timer doesn't work")
-        append = 'no_timer_check'
+        append = ''   # vmlib's Guest adds no_timer_check for loaded hosts
         if self.group == 'noiommu':
-            kernel = vmlib.find_kernel(o.noiommu_kernel or fixture('kernel/build', 'noiommu kernel'))
+            kernel = vmlib.find_kernel(o.noiommu_kernel or
+                                       vmlib.run_fixture('kernel/build', 'noiommu kernel'))
             append += ' vfio.enable_unsafe_noiommu_mode=1'
             kinds = ['mmio']
         else:
             kernel = vmlib.find_kernel(o.kernel)
             kinds = ['pio', 'mmio']
-        qemu = o.qemu_patched or fixture('qemu/build', 'patched QEMU')
+        qemu = o.qemu_patched or vmlib.run_fixture('qemu/build', 'patched QEMU')
         initrd = vmlib.build_initramfs(kernel, log=log)
         ports, nics = [], []
         for k in kinds:

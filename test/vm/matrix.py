@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import tempfile
 import time
 
@@ -135,25 +134,6 @@ class Options:
     show_stats = False
 
 
-def _fixture(script, what, timeout):
-    """Run a fixtures script (prints a path on its last stdout line)."""
-    path = os.path.join(vmlib.HERE, script)
-    if not os.path.exists(path):
-        raise VMError('%s: %s is missing' % (what, path))
-    p = vmlib._spawn(['bash', path], what, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        out, err = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        vmlib.stop_proc(p)
-        raise VMError('%s: %s did not finish within %d s' % (what, path, timeout))
-    vmlib._live.pop(p.pid, None)
-    lines = out.decode(errors='replace').strip().splitlines()
-    if p.returncode != 0 or not lines or not os.path.isfile(lines[-1]):
-        raise VMError('%s: %s failed (rc=%s):\n%s' % (what, path, p.returncode,
-                                                      err.decode(errors='replace')[-1500:]))
-    return lines[-1]
-
-
 class Context:
     """One booted guest + host backend for a group."""
 
@@ -258,7 +238,7 @@ class Runner:
                 self._patched = self.opts.qemu_patched
             else:
                 self.log('[vm] getting the patched QEMU (test/vm/qemu/build)')
-                self._patched = _fixture('qemu/build', 'patched QEMU', 3600)
+                self._patched = vmlib.run_fixture('qemu/build', 'patched QEMU', 3600)
         return self._patched
 
     def noiommu_kernel(self):
@@ -266,7 +246,7 @@ class Runner:
             path = self.opts.noiommu_kernel
             if not path:
                 self.log('[vm] getting the noiommu guest kernel (test/vm/kernel/build)')
-                path = _fixture('kernel/build', 'noiommu kernel', 3600)
+                path = vmlib.run_fixture('kernel/build', 'noiommu kernel', 3600)
             self._noiommu = vmlib.find_kernel(path)
         return self._noiommu
 
