@@ -186,12 +186,8 @@ region_addr(struct rte_pci_device *pci, const struct vnet_cap_region *r)
 
 int
 vnet_modern_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
-		   const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
-		   const void *layout_arg)
+		   const struct vnet_modern_layout *layout)
 {
-	const struct vnet_modern_layout *layout = layout_arg;
-
-	RTE_SET_USED(bars);
 	hw->common = region_addr(pci, &layout->common);
 	hw->notify_base = region_addr(pci, &layout->notify);
 	hw->isr = region_addr(pci, &layout->isr);

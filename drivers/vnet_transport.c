@@ -83,8 +83,7 @@ caps_diag(void *ctx, const char *msg)
 
 /* Refuse what cannot work, with a message that says what to do. */
 static int
-check_binding(struct rte_pci_device *pci, struct vnet_hw *hw,
-	      enum vnet_kdrv kdrv)
+check_binding(struct vnet_hw *hw, enum vnet_kdrv kdrv)
 {
 	char drv[PATH_MAX];
 
@@ -120,7 +119,6 @@ check_binding(struct rte_pci_device *pci, struct vnet_hw *hw,
 	default:
 		break;
 	}
-	RTE_SET_USED(pci);
 	return 0;
 }
 
@@ -138,7 +136,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	char err[256];
 	int ret, msix;
 
-	ret = check_binding(pci, hw, kdrv);
+	ret = check_binding(hw, kdrv);
 	if (ret != 0)
 		return ret;
 
@@ -161,7 +159,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	if (hw->devargs.force_legacy) {
 		VNET_LOG(INFO, hw->name, "force_legacy=1: not using modern capabilities");
 	} else if (caps == VNET_CAPS_MODERN) {
-		ret = vnet_modern_attach(pci, hw, bars, &layout);
+		ret = vnet_modern_attach(pci, hw, &layout);
 		if (ret == 0) {
 			VNET_LOG(INFO, hw->name, "modern virtio (capabilities: %u)",
 				 layout.caps_seen);

@@ -11,6 +11,7 @@
 
 #include <rte_common.h>
 
+#include "vnet_caps.h"
 #include "vnet_hw.h"
 
 struct rte_pci_device;
@@ -64,8 +65,7 @@ void vnet_add_status(struct vnet_hw *hw, uint8_t bits);
 
 /* Set up by vnet_modern.c / vnet_legacy.c. */
 int vnet_modern_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
-		       const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
-		       const void *layout);
+		       const struct vnet_modern_layout *layout);
 int vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 		       const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
 		       enum vnet_kdrv kdrv);
