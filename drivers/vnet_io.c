@@ -164,9 +164,7 @@ open_vfio_rw(struct vnet_io *io, const struct vnet_io_target *t, char *err,
 			 t->bar_index, info.flags, (unsigned long long)info.size);
 		return -EACCES;
 	}
-	io->fd = t->vfio_fd;
-	io->fd_offset = info.offset;
-	io->len = info.size;
+	vnet_io_init_fd(io, t->vfio_fd, info.offset, info.size);
 	return 0;
 }
 
