@@ -1,13 +1,27 @@
-"""The VM scenario matrix (issue 3): device mode x binding x driver, with phases.
+"""The device x binding matrix: device mode x binding x driver, with phases.
 
-A scenario is <mode>-<binding>-<driver>, e.g. modern-uio-vnet; its phases are
-guest-tx, host-tx, loop-64, loop-1500, loop-9000 (traffic bindings) or probe
-(kernel/unbound bindings).  Rows of the summary are scenario/phase.
+A scenario is <mode>-<binding>-<driver>[-<variant>], e.g. modern-uio-vnet.
+Traffic bindings run the rows `port` (what the driver made of the device),
+the traffic phases, and `teardown`; kernel and unbound bindings run `probe`.
+Rows are scenario/row.
 
-Scenarios sharing a machine setup (a "group": machine type, kernel, QEMU) share
-one guest boot: the guest gets one NIC per device mode, each on its own vhost
-port of one host backend, and every scenario binds its NIC, runs its own guest
-testpmd (its wall time is what is budgeted) and unbinds nothing.
+What each row asserts is written next to the tables that define it:
+  port      net_vnet's transport, BAR0 kind and access method (from its own
+            INFO lines), the negotiated feature bits, the port MAC equal to
+            the one QEMU was given, link up.
+  phases    fixed-length traffic whose receiving counter still rises in its
+            last second; exact byte counts (bytes == packets x frame size)
+            on both sides; zero errors; what one side sent and the other
+            did not count bounded by the ring size.
+  teardown  quit exits 0 in time; no crash signature in the guest testpmd,
+            host testpmd or guest kernel output; nothing unexpected from QEMU.
+Each guest boot ends with a `<group>/shutdown` row: QEMU powered off with
+status 0 and the host backend quit with status 0.
+
+Scenarios sharing a machine setup (a "group": machine type, kernel, QEMU)
+share one guest boot: the guest gets one NIC per device mode, each on its own
+vhost port of one host backend; every scenario binds its NIC and runs its own
+guest testpmd (its wall time is what is budgeted).
 """
 
 import collections
@@ -25,63 +39,151 @@ from vmlib import VMError
 
 REPO = os.path.dirname(os.path.dirname(vmlib.HERE))
 
-# name -> (virtio-net-pci properties, is legacy-only, needs the patched QEMU)
+# ---------------------------------------------------------------- tables
+
+DeviceMode = collections.namedtuple('DeviceMode', 'props patched transport bar0 slot')
+# transport: what net_vnet must pick (virtio 1.2 §4.1.2: a device with
+# capabilities is driven through them); bar0: the legacy BAR0 kind it reports.
 MODES = collections.OrderedDict([
-    ('modern', ('disable-legacy=on', False, False)),
-    ('transitional', ('disable-legacy=off', False, False)),
-    ('legacy', ('disable-modern=on', True, False)),
-    ('legacy-novec', ('disable-modern=on,vectors=0', True, False)),
-    ('legacy-mmio', ('disable-modern=on,legacy-bar-mmio=on', True, True)),
+    ('modern', DeviceMode('disable-legacy=on', False, 'modern', None, 4)),
+    ('transitional', DeviceMode('disable-legacy=off', False, 'modern', None, 5)),
+    ('legacy', DeviceMode('disable-modern=on', False, 'legacy', 'port-io', 6)),
+    ('legacy-novec', DeviceMode('disable-modern=on,vectors=0', False, 'legacy', 'port-io', 7)),
+    ('legacy-mmio', DeviceMode('disable-modern=on,legacy-bar-mmio=on', True, 'legacy',
+                               'memory', 8)),
+    # Only in the variant scenarios: no ANY_LAYOUT, so the tx net header
+    # needs its own descriptor (virtio 1.2 §5.1.6.6 / legacy framing).
+    ('legacy-nolayout', DeviceMode('disable-modern=on,any_layout=off', False, 'legacy',
+                                   'port-io', 10)),
+])
+MATRIX_MODES = ['modern', 'transitional', 'legacy', 'legacy-novec', 'legacy-mmio']
+
+Binding = collections.namedtuple('Binding', 'kdrv group traffic vnet_name')
+# kdrv: guest/lib.sh vnet_bind argument; vnet_name: how net_vnet names it.
+BINDINGS = collections.OrderedDict([
+    ('uio', Binding('uio_pci_generic', 'pc', True, 'uio_pci_generic')),
+    ('igb_uio', Binding('igb_uio', 'pc', True, 'igb_uio')),
+    ('vfio', Binding('vfio-pci', 'q35', True, 'vfio-pci')),
+    ('noiommu', Binding('vfio-pci-noiommu', 'noiommu', True, 'vfio-pci')),
+    ('kernel', Binding('virtio-pci', 'pc', False, None)),
+    ('unbound', Binding('none', 'pc', False, None)),
 ])
 
-# name -> (guest/lib.sh binding, group, traffic?)
-BINDINGS = collections.OrderedDict([
-    ('uio', ('uio_pci_generic', 'pc', True)),
-    ('igb_uio', ('igb_uio', 'pc', True)),
-    ('vfio', ('vfio-pci', 'q35', True)),
-    ('noiommu', ('vfio-pci-noiommu', 'noiommu', True)),
-    ('kernel', ('virtio-pci', 'pc', False)),
-    ('unbound', ('none', 'pc', False)),
-])
+# How net_vnet must reach a legacy BAR0: the rows of rules[] in
+# drivers/vnet_io.c that these guests exercise.  Port I/O would also work
+# under vfio (the guest runs as root), so a driver that ignored the vfio rows
+# is caught here.  A 4 KiB memory BAR0 is mmap-able through vfio.
+LEGACY_ACCESS = {
+    ('port-io', 'uio'): 'port-io',
+    ('port-io', 'igb_uio'): 'port-io',
+    ('port-io', 'vfio'): 'vfio-pread/pwrite',
+    ('port-io', 'noiommu'): 'vfio-pread/pwrite',
+    ('memory', 'uio'): 'mmio',
+    ('memory', 'igb_uio'): 'mmio',
+    ('memory', 'vfio'): 'mmio',
+    ('memory', 'noiommu'): 'mmio',
+}
+
+# Legacy device config follows the MSI-X vector registers when MSI-X is
+# enabled (virtio 1.2 §4.1.4.8): offset 24, else 20.  igb_uio enables MSI-X;
+# uio_pci_generic uses INTx; vfio leaves MSI-X off until interrupts are
+# requested; vectors=0 has no MSI-X at all.
+def legacy_config_offset(mode, binding):
+    return 24 if binding == 'igb_uio' and mode != 'legacy-novec' else 20
+
 
 DRIVERS = collections.OrderedDict([('vnet', 'net_vnet'), ('virtio', 'net_virtio')])
-TRAFFIC_PHASES = ['guest-tx', 'host-tx', 'loop-64', 'loop-1500', 'loop-9000']
 GROUPS = ['pc', 'q35', 'noiommu']
-
-# Per-mode NIC slot on the root bus (pc and q35), and the q35 root port slot
-# for the modern NIC (ATS needs a PCIe port).
-SLOTS = {'modern': 4, 'transitional': 5, 'legacy': 6, 'legacy-novec': 7, 'legacy-mmio': 8}
 Q35_ROOT_PORT_SLOT = 9
+
+# Feature bits the rows check (virtio 1.2 §5.1.3, §6).
+F = {'MAC': 5, 'STATUS': 16, 'ANY_LAYOUT': 27, 'EVENT_IDX': 29, 'VERSION_1': 32}
+
+Phase = collections.namedtuple('Phase', 'host_fwd guest_fwd size guest_txpkts mtu')
+# size: frame bytes on the wire; guest_txpkts: the guest's `set txpkts`
+# (several values: a multi-segment mbuf chain); mtu: set before, restored after.
+PHASES = collections.OrderedDict([
+    ('guest-tx', Phase('rxonly', 'txonly', 64, '64', None)),
+    ('host-tx', Phase('txonly', 'rxonly', 64, None, None)),
+    ('loop-64', Phase('io', 'io', 64, None, None)),
+    ('loop-1500', Phase('io', 'io', 1500, None, None)),
+    ('loop-9000', Phase('io', 'io', 9000, None, None)),
+    ('guest-tx-multiseg', Phase('rxonly', 'txonly', 96, '48,24,24', None)),
+    ('mtu-9000', Phase('io', 'io', 9000, None, 9000)),
+])
+TRAFFIC_PHASES = ['guest-tx', 'host-tx', 'loop-64', 'loop-1500', 'loop-9000']
+# Rows only net_vnet runs: the xstats/reset check (after the loops, when both
+# counters are non-zero) and a multi-segment tx chain.
+VNET_EXTRA = ['stats', 'guest-tx-multiseg']
+
+Variant = collections.namedtuple('Variant', 'mode binding tag devargs phases features')
+# Scenarios that exercise one setting beyond the matrix (net_vnet only).
+# features: {bit name: expected on/off} on top of the defaults.
+VARIANTS = [
+    Variant('modern', 'uio', 'noevidx', 'event_idx=0',
+            ['guest-tx', 'host-tx', 'loop-1500'], {'EVENT_IDX': False}),
+    Variant('legacy', 'uio', 'noevidx', 'event_idx=0',
+            ['guest-tx', 'host-tx', 'loop-1500'], {'EVENT_IDX': False}),
+    Variant('legacy-nolayout', 'uio', 'hdrdesc', '',
+            ['guest-tx', 'guest-tx-multiseg', 'host-tx', 'loop-1500'], {'ANY_LAYOUT': False}),
+    Variant('modern', 'uio', 'jumbo', '', ['mtu-9000'], {}),
+    Variant('legacy-mmio', 'uio', 'jumbo', '', ['mtu-9000'], {}),
+]
 
 UNBOUND_WHY = ('no kernel driver bound: DPDK >= 20.08 does not list such a device on its PCI '
                'bus, so no PMD (net_vnet or net_virtio) ever sees it; bind it with '
                'dpdk-devbind.py -b vfio-pci|uio_pci_generic|igb_uio <BDF>')
 
-
-def _size(path):
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+# ---------------------------------------------------------------- scenarios
 
 
 class Scenario:
-    def __init__(self, mode, binding, driver):
+    def __init__(self, mode, binding, driver, variant=None):
         self.mode, self.binding, self.driver = mode, binding, driver
+        self.variant = variant
         self.name = '%s-%s-%s' % (mode, binding, driver)
-        self.kdrv, self.group, self.traffic = BINDINGS[binding]
-        self.phases = list(TRAFFIC_PHASES) if self.traffic else ['probe']
+        if variant:
+            self.name += '-' + variant.tag
+        b = BINDINGS[binding]
+        self.kdrv, self.group, self.traffic = b.kdrv, b.group, b.traffic
+        if not self.traffic:
+            self.phases = ['probe']
+        elif variant:
+            self.phases = ['port'] + list(variant.phases) + ['teardown']
+        else:
+            extra = VNET_EXTRA if driver == 'vnet' else []
+            self.phases = ['port'] + TRAFFIC_PHASES + extra + ['teardown']
+        self.devargs = variant.devargs if variant else ''
+
+    @property
+    def kind(self):
+        """vnet: can fail because of net_vnet; baseline: DPDK's net_virtio on
+        the same device; eal: no PMD is involved (EAL does not list it)."""
+        if self.binding == 'unbound':
+            return 'eal'
+        return 'baseline' if self.driver == 'virtio' else 'vnet'
+
+    def expected_features(self):
+        """{bit: on/off} the port row asserts (net_vnet only)."""
+        want = {'MAC': True, 'STATUS': True, 'EVENT_IDX': True,
+                'VERSION_1': MODES[self.mode].transport == 'modern'}
+        if self.variant:
+            want.update(self.variant.features)
+        return want
 
     def __repr__(self):
         return self.name
 
 
 def all_scenarios():
-    return [Scenario(m, b, d) for b in BINDINGS for m in MODES for d in DRIVERS]
+    out = [Scenario(m, b, d) for b in BINDINGS for m in MATRIX_MODES for d in DRIVERS]
+    out += [Scenario(v.mode, v.binding, 'vnet', v) for v in VARIANTS]
+    return out
 
 
 def select(patterns):
-    """[(Scenario, [phase...])] for fnmatch patterns on 'scenario' or 'scenario/phase'."""
+    """[(Scenario, [phase...])] for fnmatch patterns on 'scenario' or 'scenario/phase'.
+    Selecting any row of a traffic scenario also runs its port and teardown rows."""
     out = []
     used = set()
     for sc in all_scenarios():
@@ -93,6 +195,8 @@ def select(patterns):
                     phases.append(ph)
                     used.add(p)
                     break
+        if phases and sc.traffic:
+            phases = ['port'] + [p for p in phases if p not in ('port', 'teardown')] + ['teardown']
         if phases:
             out.append((sc, phases))
     unknown = [p for p in patterns if p not in used]
@@ -103,10 +207,31 @@ def select(patterns):
 
 class Row:
     def __init__(self, name, probed='', guest=None, host=None, mpps=None, ok=False,
-                 why='', wall=None):
+                 why='', wall=None, kind='vnet'):
         self.name, self.probed, self.guest, self.host = name, probed, guest, host
         self.mpps, self.ok, self.why, self.wall = mpps, ok, why, wall
+        self.kind = kind
+        self.notes = []
         self.logs = []
+
+
+def _row(sc, ph, **kw):
+    return Row('%s/%s' % (sc.name, ph), kind=sc.kind, **kw)
+
+
+class Checks:
+    """Collects failed assertions of one row; the row passes with none."""
+
+    def __init__(self):
+        self.fails = []
+
+    def __call__(self, cond, what):
+        if not cond:
+            self.fails.append(what)
+        return bool(cond)
+
+    def why(self):
+        return '; '.join(self.fails)
 
 
 class ScenarioTimeout(VMError):
@@ -124,15 +249,17 @@ class Options:
     kernel = None
     noiommu_kernel = None
     logdir = None
-    seconds = 2.0
-    max_seconds = 10.0
-    min_packets = 100000
-    min_loop = 10000
-    timeout = 120
+    seconds = 2.0          # traffic time of every phase
+    min_packets = 100000   # each side, guest-tx/host-tx
+    min_loop = 10000       # each side, loops
+    ring_slack = 256       # packets one side may count and the other not: one ring
+    timeout = 150
     budget = 60
     verbose = True
     show_stats = False
 
+
+# ---------------------------------------------------------------- one boot
 
 class Context:
     """One booted guest + host backend for a group."""
@@ -142,15 +269,17 @@ class Context:
         self.host = self.guest = None
         self.bdf = {}
         self.port = {}
+        self.mac = {}
         self.broken = False
         self.plugin = None   # its path in the guest, staged on first use
-        self.dir = os.path.join(runner.logdir, group + ('-%d' % runner.boots))
+        self.name = '%s-%d' % (group, runner.boots)
+        self.dir = os.path.join(runner.logdir, self.name)
         runner.boots += 1
 
     def boot(self):
         o = self.runner.opts
         os.makedirs(self.dir, exist_ok=True)
-        needs_patched = any(MODES[m][2] for m in self.modes)
+        needs_patched = any(MODES[m].patched for m in self.modes)
         qemu = self.runner.patched_qemu() if needs_patched else o.qemu
         if self.group == 'noiommu':
             kernel = self.runner.noiommu_kernel()
@@ -167,7 +296,7 @@ class Context:
         elif self.group == 'noiommu':
             append = 'vfio.enable_unsafe_noiommu_mode=1'
         for m in self.modes:
-            props = MODES[m][0]
+            props = MODES[m].props
             iommu = self.group == 'q35' and m == 'modern'
             p = vmlib.VhostPort(m, iommu=iommu)
             ports.append(p)
@@ -175,7 +304,7 @@ class Context:
                 nic = vmlib.Nic(p, props + ',iommu_platform=on,ats=on',
                                 root_port=Q35_ROOT_PORT_SLOT)
             else:
-                nic = vmlib.Nic(p, props, addr=SLOTS[m])
+                nic = vmlib.Nic(p, props, addr=MODES[m].slot)
             nics.append(nic)
         self.sockdir = tempfile.mkdtemp(prefix='vnetvm-')
         self.host = vmlib.HostBackend(self.dir, ports, mbuf_size=10240, sockdir=self.sockdir)
@@ -190,6 +319,7 @@ class Context:
             _, out = self.guest.run('vnet_bdf %s' % nic.path, 15)
             self.bdf[m] = out.strip().splitlines()[-1]
             self.port[m] = p.index
+            self.mac[m] = nic.mac
         self.runner.log('[vm] %s: guest up in %.1f s (qemu %s, kernel %s, NICs %s)' % (
             self.group, boot, qemu, kernel.path,
             ', '.join('%s=%s' % (m, self.bdf[m]) for m in self.modes)))
@@ -200,15 +330,74 @@ class Context:
             self.guest.kill()
         if self.host:
             vmlib.stop_proc(self.host.proc, grace=2)
+            vmlib.remove_dpdk_runtime_dir(self.host.prefix)
 
     def close(self):
+        """Power the guest off and quit the backend; the shutdown row."""
+        c = Checks()
+        qrc = hrc = None
         if self.guest:
-            self.guest.shutdown(20)
+            qrc = self.guest.shutdown(20)
+            c(qrc == 0, 'QEMU exit status %s at power-off, want 0 (%s)' % (
+                qrc, 'killed: it did not power off in time' if qrc is None else 'crash?'))
+            bad = vmlib.log_problems(vmlib.read_from(self.guest.qemu_log, 0), 'qemu')
+            c(not bad, 'QEMU printed: %s' % ' | '.join(bad[:3]))
         if self.host:
-            self.host.stop()
+            hrc = self.host.stop()
+            c(hrc == 0, 'host testpmd exit status %s after quit, want 0' % hrc)
+            bad = vmlib.log_problems(vmlib.read_from(self.host.log_path, 0), 'app')
+            c(not bad, 'host testpmd log: %s' % ' | '.join(bad[:3]))
         if getattr(self, 'sockdir', None):
             shutil.rmtree(self.sockdir, ignore_errors=True)
+        row = Row('%s/shutdown' % self.name, ok=not c.fails, why=c.why(), kind='harness')
+        row.notes.append('QEMU exit %s, host testpmd exit %s' % (qrc, hrc))
+        return row
 
+
+# ---------------------------------------------------------------- log parsing
+
+def vnet_transport(text, bdf):
+    """net_vnet's INFO lines about bdf -> {'transport', 'bar0', 'kdrv',
+    'access', 'cfg_off'} (the last probe's), or None."""
+    out = None
+    pfx = r'net_vnet %s: ' % re.escape(bdf)
+    for line in text.splitlines():
+        m = re.search(pfx + r'modern virtio \(capabilities: (\d+)\)', line)
+        if m:
+            out = {'transport': 'modern', 'bar0': None, 'kdrv': None, 'access': 'mmio',
+                   'cfg_off': None}
+            continue
+        m = re.search(pfx + r'legacy virtio: BAR0 (\S+) under (\S+), access (\S+), '
+                      r'device config at (\d+)', line)
+        if m:
+            out = {'transport': 'legacy', 'bar0': m.group(1), 'kdrv': m.group(2),
+                   'access': m.group(3), 'cfg_off': int(m.group(4))}
+    return out
+
+
+def vnet_features(text, bdf):
+    """(negotiated, offered) feature words from net_vnet's port line, or None."""
+    m = None
+    for m in re.finditer(re.escape(bdf) + r': port \d+: \S+ virtio-net, features '
+                         r'0x([0-9a-f]+) of 0x([0-9a-f]+)', text):
+        pass
+    return (int(m.group(1), 16), int(m.group(2), 16)) if m else None
+
+
+def port_info(tp):
+    out = tp.cmd('show port info 0')
+    get = lambda pat: (re.search(pat, out) or [None, None])[1]  # noqa: E731
+    return {'driver': get(r'Driver name:\s*(\S+)'), 'mac': get(r'MAC address:\s*(\S+)'),
+            'link': get(r'Link status:\s*(\w+)'), 'mtu': get(r'MTU:\s*(\d+)')}
+
+
+def parse_xstats(text):
+    """`show port xstats` output -> {name: value}."""
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r'^\s*([A-Za-z0-9_\[\]]+):\s+(\d+)\s*$', text, re.M)}
+
+
+# ---------------------------------------------------------------- runner
 
 class Runner:
     def __init__(self, opts):
@@ -266,7 +455,7 @@ class Runner:
     def _fail_all(self, scs, why):
         for sc, phases in scs:
             for ph in phases:
-                self.rows.append(Row('%s/%s' % (sc.name, ph), ok=False, why=why))
+                self.rows.append(_row(sc, ph, why=why))
 
     def _run_group(self, group, scs):
         modes = [m for m in MODES if any(sc.mode == m for sc, _ in scs)]
@@ -275,23 +464,27 @@ class Runner:
             for i, (sc, phases) in enumerate(scs):
                 if ctx is None or ctx.broken:
                     if ctx:
-                        ctx.close()
+                        self.rows.append(ctx.close())
                     ctx = Context(self, group, modes)
                     try:
                         ctx.boot()
                     except VMError as e:
                         self.log('[vm] %s: boot failed: %s' % (group, e))
                         self._fail_all(scs[i:], 'guest boot failed: %s' % str(e).splitlines()[0])
-                        ctx.close()
+                        ctx.kill()
+                        ctx = None
                         return
                 self._run_scenario(ctx, sc, phases)
         except BaseException:
             if ctx:   # interrupted: no polite shutdown, kill by PID now
                 ctx.kill()
+                ctx = None
             raise
         finally:
             if ctx:
-                ctx.close()
+                row = ctx.close()
+                self.rows.append(row)
+                self.log('[vm] %s %s %s' % (row.name, 'PASS' if row.ok else 'FAIL', row.why))
 
     def _run_scenario(self, ctx, sc, phases):
         o = self.opts
@@ -299,17 +492,19 @@ class Runner:
         rows = []
         tp = None
         init = None
-        marks = {f: _size(f) for f in (ctx.guest.console, ctx.host.log_path)}
+        marks = {f: vmlib.file_size(f) for f in (ctx.guest.console, ctx.host.log_path,
+                                                  ctx.guest.qemu_log)}
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, o.timeout)
         try:
             bdf = ctx.bdf[sc.mode]
             ctx.guest.run('vnet_bind %s %s' % (bdf, sc.kdrv), 30)
-            eal = ['--lcores', '0@0,1@0', '-a', bdf, '--file-prefix=' + sc.name.replace('-', '')]
+            dev = bdf + (',' + sc.devargs if sc.devargs else '')
+            eal = ['--lcores', '0@0,1@0', '-a', dev, '--file-prefix=' + sc.name.replace('-', '')]
             if sc.driver == 'vnet':
                 if not ctx.plugin:
                     ctx.plugin = ctx.guest.stage(o.plugin)
-                eal = ['-d', ctx.plugin] + eal
+                eal = ['-d', ctx.plugin, '--log-level=pmd.net.vnet:info'] + eal
             if sc.group == 'q35' and sc.mode != 'modern':
                 eal.append('--iova-mode=pa')   # the device bypasses the vIOMMU
             app = ['--port-topology=loop', '--total-num-mbufs=2048', '--mbuf-size=10240']
@@ -319,11 +514,10 @@ class Runner:
             text = tp.text()
             tried = [d for d, _id, b in vmlib.probed_drivers(text) if b == bdf]
             want = DRIVERS[sc.driver]
-            owner = '-'
+            info = {'driver': '-'}
             if 'No probed ethernet devices' not in text:
-                info = tp.cmd('show port info 0')
-                m = re.search(r'Driver name:\s*(\S+)', info)
-                owner = m.group(1) if m else '?'
+                info = port_info(tp)
+            owner = info['driver'] or '?'
             if not sc.traffic:
                 rows.append(self._check_probe(sc, bdf, text, tried, owner))
             elif owner != want:
@@ -332,23 +526,36 @@ class Runner:
                 if 'No probed ethernet devices' in text:
                     why += '; testpmd: no probed ethernet devices'
                 for ph in phases:
-                    rows.append(Row('%s/%s' % (sc.name, ph), owner, why=why))
+                    rows.append(_row(sc, ph, probed=owner, why=why))
             else:
                 for ph in phases:
-                    r = self._phase(ctx, sc, tp, ph)
+                    if ph == 'port':
+                        r = self._check_port(ctx, sc, bdf, text, info)
+                    elif ph == 'stats':
+                        r = self._check_stats(sc, tp)
+                    elif ph == 'teardown':
+                        r = self._teardown(ctx, sc, tp, marks)
+                        tp = None
+                    else:
+                        r = self._phase(ctx, sc, tp, ph)
                     r.probed = owner
                     rows.append(r)
-                    self.log('[vm]   %-36s %s %s' % (r.name, 'PASS' if r.ok else 'FAIL',
+                    self.log('[vm]   %-40s %s %s' % (r.name, 'PASS' if r.ok else 'FAIL',
                                                     r.why if not r.ok else
-                                                    '%.3f Mpps' % (r.mpps or 0)))
-            tp.quit(20)
-            tp = None
+                                                    '' if r.mpps is None else
+                                                    '%.3f Mpps' % r.mpps))
+            if tp is not None:
+                rc = tp.quit(20)
+                tp = None
+                if not sc.traffic and rc != 0:
+                    rows[-1].ok = False
+                    rows[-1].why = 'guest testpmd exit status %s after quit, want 0' % rc
         except (VMError, vmlib.Interrupted) as e:
             done = {r.name for r in rows}
             for ph in phases:
                 n = '%s/%s' % (sc.name, ph)
                 if n not in done:
-                    rows.append(Row(n, why=str(e).splitlines()[0]))
+                    rows.append(_row(sc, ph, why=str(e).splitlines()[0]))
             ctx.broken = True   # unknown state: the next scenario gets a fresh boot
             if isinstance(e, vmlib.Interrupted):
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -378,18 +585,12 @@ class Runner:
 
     def _keep_logs(self, ctx, sc, marks):
         """Per-scenario dir: guest testpmd log, and the scenario's slices of the
-        group's console and host testpmd logs."""
+        group's console, QEMU and host testpmd logs."""
         d = os.path.join(ctx.dir, sc.name)
         os.makedirs(d, exist_ok=True)
         for src, start in marks.items():
-            try:
-                with open(src, 'rb') as f:
-                    f.seek(start)
-                    data = f.read()
-                with open(os.path.join(d, os.path.basename(src)), 'wb') as f:
-                    f.write(data)
-            except OSError:
-                pass
+            with open(os.path.join(d, os.path.basename(src)), 'w') as f:
+                f.write(vmlib.read_from(src, start))
         for ext, dst in (('log', 'guest-testpmd.log'), ('log.cmd', 'guest-testpmd.cmd')):
             src = os.path.join(ctx.guest.share, 'tp-%s.%s' % (sc.name, ext))
             if os.path.exists(src):
@@ -409,50 +610,147 @@ class Runner:
                                                             vmlib.tail(ctx.guest.console, 15)),
                   flush=True)
 
+    # ------------------------------------------------------------ rows
+
     def _check_probe(self, sc, bdf, text, tried, owner):
         """kernel/unbound bindings: assert no port and the explanation."""
         name = '%s/probe' % sc.name
         noports = 'No probed ethernet devices' in text
         if owner != '-' or not noports:
-            return Row(name, owner, why='expected no port for %s (%s), got a port owned by %s'
-                       % (bdf, sc.kdrv, owner))
+            return _row(sc, 'probe', probed=owner,
+                        why='expected no port for %s (%s), got a port owned by %s'
+                        % (bdf, sc.kdrv, owner))
         if sc.binding == 'unbound':
             if tried:
-                return Row(name, '-', why='EAL listed the unbound device %s (tried %s)'
-                           % (bdf, ','.join(tried)))
+                return _row(sc, 'probe', probed='-', why='EAL listed the unbound device %s '
+                            '(tried %s)' % (bdf, ','.join(tried)))
             # nothing in DPDK can say why; the harness asserts the cause itself
-            return Row(name, '-', ok=True, why=UNBOUND_WHY)
+            return _row(sc, 'probe', probed='-', ok=True, why=UNBOUND_WHY)
         why = []
         if sc.driver == 'vnet':
             lines = [l for l in text.splitlines()
                      if bdf in l and 'virtio-pci' in l and ('bind' in l or 'override' in l)]
             if not lines:
                 return Row(name, '-', why='no net_vnet NOTICE naming %s, virtio-pci and the '
-                                          'rebind command' % bdf)
+                                          'rebind command' % bdf, kind=sc.kind)
             why.append(lines[0].strip())
+            if tried[:1] != ['net_vnet']:
+                return Row(name, '-', why='EAL did not offer %s to net_vnet first (tried: %s)'
+                           % (bdf, tried), kind=sc.kind)
         # what net_virtio (tried after net_vnet skips, or alone) says about it
         err = [l.strip() for l in text.splitlines()
                if 'eth_virtio_pci_init' in l or 'cannot be used' in l]
         if 'net_virtio' in tried:
             why.append('net_virtio: ' + ('; '.join(err) if err else 'no port, no message'))
-        return Row(name, '-', ok=True, why=' | '.join(why))
+        return Row(name, '-', ok=True, why=' | '.join(why), kind=sc.kind)
 
-    def _traffic(self, h, P, key, need):
-        """Let traffic run: at least --seconds, then until the host-side counter
-        shows need (+10%) or --max-seconds pass.  Returns the start time."""
+    def _check_port(self, ctx, sc, bdf, text, info):
+        """What the driver made of the device: transport, BAR0 access, features,
+        MAC and link (net_virtio: MAC and link)."""
+        c = Checks()
+        row = _row(sc, 'port')
+        c(info['mac'] and info['mac'].lower() == ctx.mac[sc.mode],
+          'port MAC %s, QEMU was given %s' % (info['mac'], ctx.mac[sc.mode]))
+        c(info['link'] == 'up', 'link %s, want up' % info['link'])
+        if sc.driver == 'vnet':
+            mode = MODES[sc.mode]
+            t = vnet_transport(text, bdf)
+            if c(t, 'no net_vnet line naming the transport of %s (run with '
+                 '--log-level=pmd.net.vnet:info)' % bdf):
+                c(t['transport'] == mode.transport, 'transport %s, want %s'
+                  % (t['transport'], mode.transport))
+                if mode.transport == 'legacy':
+                    want = LEGACY_ACCESS[(mode.bar0, sc.binding)]
+                    c(t['bar0'] == mode.bar0, 'BAR0 %s, want %s' % (t['bar0'], mode.bar0))
+                    c(t['kdrv'] == BINDINGS[sc.binding].vnet_name, 'kernel driver %s, want %s'
+                      % (t['kdrv'], BINDINGS[sc.binding].vnet_name))
+                    c(t['access'] == want, 'BAR0 access %s, want %s' % (t['access'], want))
+                    off = legacy_config_offset(sc.mode, sc.binding)
+                    c(t['cfg_off'] == off, 'device config at %s, want %d' % (t['cfg_off'], off))
+                row.notes.append('%s%s' % (t['transport'], '' if t['transport'] == 'modern' else
+                                           ', BAR0 %s, %s, config at %s' % (
+                                               t['bar0'], t['access'], t['cfg_off'])))
+            feat = vnet_features(text, bdf)
+            if c(feat, 'no net_vnet line with the negotiated features of %s' % bdf):
+                got, offered = feat
+                c(got & ~offered == 0, 'negotiated 0x%x has bits the device did not offer '
+                  '(0x%x)' % (got, offered))
+                for name, on in sorted(sc.expected_features().items()):
+                    bit = bool(got >> F[name] & 1)
+                    c(bit == on, 'feature %s %s, want %s (features 0x%x)' % (
+                        name, 'on' if bit else 'off', 'on' if on else 'off', got))
+                row.notes.append('features 0x%x of 0x%x' % (got, offered))
+        row.ok = not c.fails
+        row.why = c.why()
+        return row
+
+    def _check_stats(self, sc, tp):
+        """xstats agree with the basic counters after traffic; stats and
+        xstats resets read back as zero."""
+        c = Checks()
+        st = tp.port_stats(0)
+        xs = parse_xstats(tp.cmd('show port xstats 0'))
+        pairs = [('rx_good_packets', 'rx'), ('tx_good_packets', 'tx'),
+                 ('rx_good_bytes', 'rx_bytes'), ('tx_good_bytes', 'tx_bytes'),
+                 ('rx_q0_packets', 'rx'), ('tx_q0_packets', 'tx'),
+                 ('rx_q0_bytes', 'rx_bytes'), ('tx_q0_bytes', 'tx_bytes')]
+        for x, s in pairs:
+            c(xs.get(x) == st[s], 'xstat %s = %s, port stats %s = %d' % (x, xs.get(x), s, st[s]))
+        c(st['rx'] > 0 and st['tx'] > 0, 'no traffic before the stats check (rx %d, tx %d)'
+          % (st['rx'], st['tx']))
+        c('tx_q0_kicks' in xs, 'no tx_q0_kicks xstat')
+        tp.cmds(['clear port stats 0', 'clear port xstats 0'])
+        st2 = tp.port_stats(0)
+        xs2 = parse_xstats(tp.cmd('show port xstats 0'))
+        c(all(v == 0 for k, v in st2.items() if k != 'port'), 'port stats after clear: %s' % st2)
+        nz = {k: v for k, v in xs2.items() if v}
+        c(xs2 and not nz, 'xstats not zero after clear: %s' % (nz or 'none read'))
+        row = _row(sc, 'stats', ok=not c.fails, why=c.why())
+        row.notes.append('%d xstats; before reset rx %d tx %d, kicks %s' % (
+            len(xs), st['rx'], st['tx'], xs.get('tx_q0_kicks')))
+        return row
+
+    def _teardown(self, ctx, sc, tp, marks):
+        """quit exits 0 in time; no crash or error signature anywhere."""
+        c = Checks()
+        t = time.monotonic()
+        rc = tp.quit(20)
+        dt = time.monotonic() - t
+        c(rc == 0, 'guest testpmd exit status %s after quit, want 0%s' % (
+            rc, ' (it did not exit within 20 s and was killed)' if dt >= 20 else ''))
+        bad = vmlib.log_problems(tp.text(), 'app')
+        c(not bad, 'guest testpmd: %s' % ' | '.join(bad[:3]))
+        for path, kind, what in ((ctx.guest.console, 'kernel', 'guest console'),
+                                 (ctx.host.log_path, 'app', 'host testpmd'),
+                                 (ctx.guest.qemu_log, 'qemu', 'QEMU')):
+            bad = vmlib.log_problems(vmlib.read_from(path, marks[path]), kind)
+            c(not bad, '%s: %s' % (what, ' | '.join(bad[:3])))
+        row = _row(sc, 'teardown', ok=not c.fails, why=c.why())
+        row.notes.append('quit took %.1f s' % dt)
+        return row
+
+    def _traffic(self, h, P, key):
+        """Run traffic for --seconds; return (elapsed, counter at the start
+        of the last second, counter at the end) of the host counter key."""
         o = self.opts
         t = time.monotonic()
-        time.sleep(o.seconds)
-        while time.monotonic() - t < o.max_seconds:
-            if h.port_stats(P)[key] >= need * 1.1:
-                break
-            time.sleep(0.5)
-        return t
+        time.sleep(max(0.5, o.seconds - 1.0))
+        before = h.port_stats(P)[key]
+        time.sleep(max(0.0, t + o.seconds - time.monotonic()))
+        after = h.port_stats(P)[key]
+        return time.monotonic() - t, before, after
+
+    def _set_mtu(self, c, tp, mtu):
+        out = tp.cmd('port config mtu 0 %d' % mtu)
+        got = port_info(tp)['mtu']
+        c(got == str(mtu), 'MTU %s after `port config mtu 0 %d`: %r' % (got, mtu,
+                                                                        out.strip()[-200:]))
 
     def _phase(self, ctx, sc, tp, ph):
         o = self.opts
+        spec = PHASES[ph]
         h, P = ctx.host, ctx.port[sc.mode]
-        name = '%s/%s' % (sc.name, ph)
+        c = Checks()
         h.cmd('stop')
         h.cmd('set portlist %d' % P)
         # Drain what the guest sent after the host stopped in the previous
@@ -463,80 +761,119 @@ class Runner:
         time.sleep(0.3)
         h.cmd('stop')
         h.cmd('clear port stats %d' % P)
-        if ph == 'guest-tx':
+        if spec.mtu:
+            self._set_mtu(c, tp, spec.mtu)
+            out = tp.cmd('port config mtu 0 65535')
+            c(port_info(tp)['mtu'] == str(spec.mtu), 'MTU changed by an out-of-range '
+              '`port config mtu 0 65535`: %r' % out.strip()[-200:])
+        guest_cmds = ['clear port stats 0', 'set fwd %s' % spec.guest_fwd]
+        if spec.guest_txpkts:
+            guest_cmds.append('set txpkts %s' % spec.guest_txpkts)
+        if spec.host_fwd == 'rxonly':            # the guest sends
             h.cmd('set fwd rxonly')
             h.cmd('start')
-            tp.cmds(['clear port stats 0', 'set fwd txonly', 'start'])
-            t = self._traffic(h, P, 'rx', o.min_packets)
+            out = tp.cmds(guest_cmds + ['start'])
+            c(not re.search(r'rror|nvalid|ot supported', out), 'guest testpmd refused a '
+              'command: %r' % out.strip()[-300:])
+            dt, c1, c2 = self._traffic(h, P, 'rx')
             gout = tp.cmds(['stop', 'show port stats 0'])
-            dt = time.monotonic() - t
             time.sleep(0.2)
             h.cmd('stop')
-        elif ph == 'host-tx':
+        elif spec.host_fwd == 'txonly':          # the host sends
             h.cmd('set fwd txonly')
-            h.cmd('set txpkts 64')
-            tp.cmds(['clear port stats 0', 'set fwd rxonly', 'start'])
+            h.cmd('set txpkts %d' % spec.size)
+            tp.cmds(guest_cmds + ['start'])
             h.cmd('start')
-            t = self._traffic(h, P, 'tx', o.min_packets)
+            dt, c1, c2 = self._traffic(h, P, 'tx')
             h.cmd('stop')
-            dt = time.monotonic() - t
             time.sleep(0.2)
             gout = tp.cmds(['stop', 'show port stats 0'])
-        else:
-            size = int(ph.split('-')[1])
+        else:                                    # a loop both forward
             h.cmd('set fwd io')
-            out = h.cmd('set txpkts %d' % size)
+            out = h.cmd('set txpkts %d' % spec.size)
             if 'rror' in out or 'nvalid' in out:
-                raise VMError('host rejected set txpkts %d: %s' % (size, out.strip()[-300:]))
-            tp.cmds(['clear port stats 0', 'set fwd io', 'start'])
+                raise VMError('host rejected set txpkts %d: %s' % (spec.size, out.strip()[-300:]))
+            tp.cmds(guest_cmds + ['start'])
             h.cmd('start tx_first 4')
-            t = self._traffic(h, P, 'rx', o.min_loop)
+            dt, c1, c2 = self._traffic(h, P, 'rx')
             h.cmd('stop')
-            dt = time.monotonic() - t
             gout = tp.cmds(['stop', 'show port stats 0'])
+        if spec.guest_txpkts and spec.guest_txpkts != '64':
+            tp.cmd('set txpkts 64')
+        if spec.mtu:
+            self._set_mtu(c, tp, 1500)
         g = vmlib.parse_port_stats(gout)
         if g is None:
             raise VMError('no guest port stats in: %s' % gout[-500:])
+        hs = h.port_stats(P)
         if o.show_stats:
             hout = h.cmd('show port stats %d' % P)
-            print('[vm] %s: guest port 0 (%s, %.1f s of traffic):%s' % (
-                name, sc.driver, dt, gout[gout.find('\n  ####'):].rstrip()))
-            print('[vm] %s: host port %d (net_vhost):%s' % (
-                name, P, hout[hout.find('\n  ####'):].rstrip()), flush=True)
-        hs = h.port_stats(P)
-        if ph == 'guest-tx':
-            gp, hp, need = g['tx'], hs['rx'], o.min_packets
-            mpps = hp / dt / 1e6
-            ok = gp >= need and hp >= need
-            why = '' if ok else 'guest tx %d, host rx %d: need >= %d each' % (gp, hp, need)
-        elif ph == 'host-tx':
-            gp, hp, need = g['rx'], hs['tx'], o.min_packets
-            mpps = gp / dt / 1e6
-            ok = gp >= need and hp >= need
-            why = '' if ok else 'guest rx %d, host tx %d: need >= %d each' % (gp, hp, need)
+            print('[vm] %s/%s: guest port 0 (%s, %.1f s of traffic):%s' % (
+                sc.name, ph, sc.driver, dt, gout[gout.find('\n  ####'):].rstrip()))
+            print('[vm] %s/%s: host port %d (net_vhost):%s' % (
+                sc.name, ph, P, hout[hout.find('\n  ####'):].rstrip()), flush=True)
+        c(c2 > c1, 'traffic stalled: the host counter stayed at %d in the last second' % c2)
+        gp, hp, mpps = self._check_counts(c, spec, g, hs)
+        row = _row(sc, ph, guest=gp, host=hp, mpps=mpps / dt / 1e6, ok=not c.fails,
+                   why=c.why())
+        row.notes.append('guest %s; host %s; %.1f s' % (
+            {k: g[k] for k in ('rx', 'tx', 'rx_bytes', 'tx_bytes')},
+            {k: hs[k] for k in ('rx', 'tx', 'rx_bytes', 'tx_bytes')}, dt))
+        return row
+
+    def _check_counts(self, c, spec, g, hs):
+        """Exact bytes, zero errors, and sent - received within one ring for
+        each direction that carried traffic.  Returns (guest packets, host
+        packets, packets the receiving side counted)."""
+        o = self.opts
+        size = spec.size
+        for side, st in (('guest', g), ('host', hs)):
+            for k in ('rx_errors', 'tx_errors', 'rx_nombuf'):
+                c(st[k] == 0, '%s %s = %d' % (side, k, st[k]))
+            for d in ('rx', 'tx'):
+                c(st[d + '_bytes'] == st[d] * size, '%s %s bytes %d != %d packets x %d B' % (
+                    side, d, st[d + '_bytes'], st[d], size))
+        flows = []   # (what, sent, received, need)
+        if spec.host_fwd == 'rxonly':
+            flows.append(('guest tx -> host rx', g['tx'], hs['rx'], o.min_packets))
+        elif spec.host_fwd == 'txonly':
+            flows.append(('host tx -> guest rx', hs['tx'], g['rx'], o.min_packets))
         else:
-            gp, hp, need = g['rx'], hs['rx'], o.min_loop
-            mpps = gp / dt / 1e6
-            avg = g['rx_bytes'] / g['rx'] if g['rx'] else 0
-            ok = gp >= need and hp >= need and abs(avg - size) <= 4
-            why = '' if ok else ('guest rx %d (%.0f B avg), host rx %d: need >= %d each of '
-                                 '%d B' % (gp, avg, hp, need, size))
-        return Row(name, guest=gp, host=hp, mpps=mpps, ok=ok, why=why)
+            flows.append(('host tx -> guest rx', hs['tx'], g['rx'], o.min_loop))
+            flows.append(('guest tx -> host rx', g['tx'], hs['rx'], o.min_loop))
+            c(0 <= g['rx'] - g['tx'] <= o.ring_slack, 'guest forwarded %d of %d received '
+              '(more than one ring lost)' % (g['tx'], g['rx']))
+        for what, sent, got, need in flows:
+            c(sent >= need and got >= need, '%s: %d -> %d, need >= %d each'
+              % (what, sent, got, need))
+            c(0 <= sent - got <= o.ring_slack, '%s: %d sent, %d received (%+d; at most one '
+              'ring of %d may be in flight)' % (what, sent, got, got - sent, o.ring_slack))
+        recv = flows[0][2]
+        gp = g['tx'] if spec.host_fwd == 'rxonly' else g['rx']
+        hp = hs['rx'] if spec.host_fwd != 'txonly' else hs['tx']
+        return gp, hp, recv
+
+
+# ---------------------------------------------------------------- reports
+
+KIND_TITLES = [('vnet', 'net_vnet rows'), ('baseline', 'net_virtio baseline rows'),
+               ('eal', 'EAL-only rows (no PMD sees the device)'),
+               ('harness', 'guest boot shutdown rows')]
 
 
 def summary(rows, runner=None):
-    """The table, a reason list for failures, and the closing count line."""
-    hdr = ('scenario', 'driver probed', 'packets guest side', 'packets host side', 'Mpps',
+    """The table, a reason list for failures, per-kind counts and the closing line."""
+    hdr = ('row', 'kind', 'driver probed', 'packets guest side', 'packets host side', 'Mpps',
            'PASS/FAIL')
     body = []
     for r in rows:
-        body.append((r.name, r.probed or '-', '-' if r.guest is None else str(r.guest),
+        body.append((r.name, r.kind, r.probed or '-', '-' if r.guest is None else str(r.guest),
                      '-' if r.host is None else str(r.host),
                      '-' if r.mpps is None else '%.3f' % r.mpps, 'PASS' if r.ok else 'FAIL'))
     w = [max(len(x[i]) for x in [hdr] + body) for i in range(len(hdr))]
     fmt = ' | '.join('%%-%ds' % n for n in w)
     lines = [fmt % hdr, '-+-'.join('-' * n for n in w)] + [fmt % b for b in body]
-    notes = [r for r in rows if r.why]
+    notes = [r for r in rows if not r.ok or r.why]
     if notes:
         lines.append('')
         for r in notes:
@@ -552,6 +889,12 @@ def summary(rows, runner=None):
                 ('; over the %d s budget: %s' % (runner.opts.budget, ', '.join(slow)))
                 if slow else ''))
         lines.append('logs: %s' % runner.logdir)
+    lines.append('')
+    for kind, title in KIND_TITLES:
+        k = [r for r in rows if r.kind == kind]
+        if k:
+            n = sum(1 for r in k if r.ok)
+            lines.append('%-42s %4d passed, %4d failed' % (title + ':', n, len(k) - n))
     npass = sum(1 for r in rows if r.ok)
     lines.append('%d passed, %d failed' % (npass, len(rows) - npass))
     return '\n'.join(lines)

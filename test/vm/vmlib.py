@@ -81,9 +81,15 @@ class Interrupted(Exception):
 
 _live = {}   # pid -> (Popen, name)
 
+# Children get KILLed when the harness dies, whatever kills it (a meson
+# timeout's SIGKILL included): setpriv sets PR_SET_PDEATHSIG, then execs.
+_PDEATHSIG = ['setpriv', '--pdeathsig', 'KILL', '--']
+
 
 def _spawn(argv, name, **kw):
     kw.setdefault('start_new_session', True)   # Ctrl-C goes to us, not them
+    if shutil.which('setpriv'):
+        argv = _PDEATHSIG + list(argv)
     try:
         p = subprocess.Popen(argv, **kw)
     except OSError as e:
@@ -92,26 +98,33 @@ def _spawn(argv, name, **kw):
     return p
 
 
-def stop_proc(p, grace=5.0):
-    """Stop one process we started, by PID: TERM, wait, KILL, reap."""
+def stop_proc(p, grace=5.0, group=False):
+    """Stop one process we started, by PID: TERM, wait, KILL, reap.  With
+    group, signal its whole process group (it leads one: see _spawn), so a
+    build's make/ninja/gcc children stop with it and release its lock."""
     if p is None:
         return None
-    if p.poll() is None:
+
+    def kill(sig):
         try:
-            os.kill(p.pid, signal.SIGTERM)
-        except ProcessLookupError:
+            if group:
+                os.killpg(p.pid, sig)
+            else:
+                os.kill(p.pid, sig)
+        except (ProcessLookupError, PermissionError):
             pass
+    if p.poll() is None:
+        kill(signal.SIGTERM)
         try:
             p.wait(grace)
         except subprocess.TimeoutExpired:
-            try:
-                os.kill(p.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill(signal.SIGKILL)
             try:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 pass
+    if group:   # stragglers of a finished leader
+        kill(signal.SIGKILL)
     _live.pop(p.pid, None)
     return p.returncode
 
@@ -367,8 +380,11 @@ def run_fixture(script, what, timeout=3600):
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        stop_proc(p)
+        stop_proc(p, group=True)
         raise VMError('%s: %s did not finish within %d s' % (what, path, timeout))
+    except BaseException:   # interrupted: the whole build stops, its lock is freed
+        stop_proc(p, grace=2.0, group=True)
+        raise
     _live.pop(p.pid, None)
     lines = out.decode(errors='replace').strip().splitlines()
     if p.returncode != 0 or not lines or not os.path.isfile(lines[-1]):
@@ -398,6 +414,65 @@ def probed_drivers(text):
 
 
 PROMPT = 'testpmd> '
+
+
+def remove_dpdk_runtime_dir(prefix):
+    """EAL leaves /var/run/dpdk/<file-prefix> behind (config, fbarray and
+    mp sockets); remove ours once the process is gone."""
+    if prefix and '/' not in prefix:
+        shutil.rmtree(os.path.join('/var/run/dpdk', prefix), ignore_errors=True)
+
+
+# ---------------------------------------------------------------- log checks
+
+# Signs of a crash rather than a clean exit, in any log we read.
+CRASH_RE = re.compile(r'Segmentation fault|Aborted|core dumped|PANIC in|Bus error|'
+                      r'Illegal instruction|AddressSanitizer|runtime error:|stack smashing|'
+                      r'Floating point exception|Caught signal')
+# Guest kernel lines that mean a device or driver misbehaved (DMA through the
+# vIOMMU to an unmapped address, an oops, a stuck CPU).
+KERNEL_ERR_RE = re.compile(r'DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|'
+                           r'BUG:|Oops|general protection|Call Trace|soft lockup|'
+                           r'hung_task|Kernel panic', re.I)
+# What QEMU 7.2 prints in normal operation of these tests; any other line in
+# its log is a failure.  The vhost-user ring restore message follows every
+# backend disconnect and is harmless.
+QEMU_BENIGN_RE = re.compile(r'vhost VQ \d+ ring restore failed|'
+                            r'Failed to read msg header|'
+                            r'vhost_set_vring_call failed|vhost_set_vring_kick failed|'
+                            r'Failed to set msg fds|vhost lost connection|'
+                            r'terminating on signal|^\s*$')
+
+
+def log_problems(text, kind):
+    """Lines of a log slice that signal trouble: kind 'app' (a testpmd:
+    crash signatures), 'kernel' (guest console) or 'qemu' (QEMU's own output:
+    anything not known to be benign)."""
+    out = []
+    for line in text.replace('\r', '').splitlines():
+        if kind == 'qemu':
+            if not QEMU_BENIGN_RE.search(line):
+                out.append(line.strip())
+        elif CRASH_RE.search(line) or (kind == 'kernel' and KERNEL_ERR_RE.search(line)):
+            out.append(line.strip())
+    return out
+
+
+def read_from(path, offset):
+    """The text a log gained since offset (a size taken earlier)."""
+    try:
+        with open(path, 'rb') as f:
+            f.seek(offset)
+            return f.read().decode('utf-8', 'replace')
+    except OSError:
+        return ''
+
+
+def file_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------- host backend
@@ -433,11 +508,15 @@ class HostBackend:
         self._cv = threading.Condition()
         self._reader = None
         self._eof = False
+        self.exit_status = None   # testpmd's, once stopped: 0 after a clean quit
+        HostBackend._n += 1
+        self.prefix = 'vnethost%d_%d' % (os.getpid(), HostBackend._n)
+
+    _n = 0
 
     def argv(self):
-        prefix = 'vnethost%d' % os.getpid()
         a = ['stdbuf', '-o0', '-e0', self.testpmd, '--no-pci', '--no-huge', '-m', str(self.mem_mb),
-             '--file-prefix=' + prefix, '--lcores', '0@(0-1),1@(0-1)', '--log-level=pmd.net.vhost,info']
+             '--file-prefix=' + self.prefix, '--lcores', '0@(0-1),1@(0-1)', '--log-level=pmd.net.vhost,info']
         for i, p in enumerate(self.ports):
             p.index = i
             p.sock = os.path.join(self.sockdir, 'vhost-%s.sock' % p.name)
@@ -544,16 +623,22 @@ class HostBackend:
             return self._buf
 
     def stop(self):
+        """quit, then TERM/KILL by PID; return testpmd's exit status (0 after
+        a clean quit; None if it had to be killed)."""
         if self.proc is None:
-            return
-        if self.proc.poll() is None:
+            return None
+        quit_rc = self.proc.poll()
+        if quit_rc is None:
             try:
                 self.proc.stdin.write(b'quit\n')
                 self.proc.stdin.flush()
-                self.proc.wait(15)
+                quit_rc = self.proc.wait(15)
             except (OSError, subprocess.TimeoutExpired):
-                pass
+                quit_rc = None
         stop_proc(self.proc)
+        if self.exit_status is None:
+            self.exit_status = quit_rc
+        remove_dpdk_runtime_dir(self.prefix)
         if self._reader:
             self._reader.join(5)
         try:
@@ -563,6 +648,7 @@ class HostBackend:
         for p in self.ports:
             if p.sock and os.path.exists(p.sock):
                 os.unlink(p.sock)
+        return self.exit_status
 
     close = stop
 
@@ -582,6 +668,12 @@ class Nic:
         self.props = props
         self.addr = addr
         self.root_port = root_port
+        self.mac = None   # set by the Guest that owns it
+
+    @staticmethod
+    def mac_for(index):
+        """The MAC QEMU is given for the index-th NIC of a guest."""
+        return '52:54:00:00:00:%02x' % (0x10 + index)
 
     @property
     def path(self):
@@ -645,7 +737,8 @@ class Guest:
                               % (i, n.port.name))
             a += ['-chardev', 'socket,id=vc%d,path=%s' % (i, n.port.sock),
                   '-netdev', 'vhost-user,id=vn%d,chardev=vc%d' % (i, i)]
-            dev = 'virtio-net-pci,netdev=vn%d,mac=52:54:00:00:00:%02x' % (i, 0x10 + i)
+            n.mac = Nic.mac_for(i)
+            dev = 'virtio-net-pci,netdev=vn%d,mac=%s' % (i, n.mac)
             if n.root_port is not None:
                 a += ['-device', 'pcie-root-port,id=rp%d,bus=pcie.0,chassis=%d,addr=0x%x'
                       % (i, i + 1, n.root_port)]
@@ -753,16 +846,20 @@ class Guest:
         return self.proc.returncode
 
     def shutdown(self, timeout=30):
-        """Ask the agent to exit (guest powers off); kill QEMU if it does not."""
+        """Ask the agent to exit (guest powers off); kill QEMU if it does not.
+        Returns QEMU's exit status when it ended by itself (0 after a clean
+        power-off), None when it had to be killed."""
         if self.proc is None:
-            return
-        if self.proc.poll() is None:
+            return None
+        rc = self.proc.poll()
+        if rc is None:
             try:
                 open(os.path.join(self.ctl, 'quit'), 'w').close()
-                self.proc.wait(timeout)
+                rc = self.proc.wait(timeout)
             except (OSError, subprocess.TimeoutExpired):
-                pass
+                rc = None
         self.kill()
+        return rc
 
     def kill(self):
         if self.proc is not None:
