@@ -598,6 +598,8 @@ class Runner:
         return d
 
     def _tails(self, ctx, sc, why):
+        if not self.opts.verbose:
+            return
         log = os.path.join(ctx.guest.share, 'tp-%s.log' % sc.name) if ctx.guest else None
         print('[vm] ---- %s failed: %s' % (sc.name, why), flush=True)
         if log:
