@@ -106,16 +106,6 @@ check_binding(struct vnet_hw *hw, enum vnet_kdrv kdrv)
 			return -ENODEV;
 		}
 		break;
-	case VNET_KDRV_IGB_UIO:
-	case VNET_KDRV_UIO_GENERIC:
-		/* uio devices DMA to physical addresses, which --no-huge cannot pin. */
-		if (!rte_eal_has_hugepages()) {
-			VNET_LOG(ERR, hw->name,
-				 "bound to %s, which needs physical addresses for DMA, but DPDK runs without hugepages (--no-huge); reserve hugepages (e.g. echo 256 > /proc/sys/vm/nr_hugepages) and drop --no-huge, or bind the device to vfio-pci",
-				 vnet_kdrv_name(kdrv));
-			return -ENOMEM;
-		}
-		break;
 	default:
 		break;
 	}
