@@ -44,6 +44,7 @@ Every wait is bounded; failures raise VMError with log tails.
 """
 
 import atexit
+import collections
 import glob
 import gzip
 import hashlib
@@ -56,6 +57,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -441,6 +443,7 @@ QEMU_BENIGN_RE = re.compile(r'vhost VQ \d+ ring restore failed|'
                             r'Failed to read msg header|'
                             r'vhost_set_vring_call failed|vhost_set_vring_kick failed|'
                             r'Failed to set msg fds|vhost lost connection|'
+                            r'info: QEMU waiting for connection on: .*server=on|'
                             r'terminating on signal|^\s*$')
 
 
@@ -480,10 +483,11 @@ def file_size(path):
 class VhostPort:
     """One net_vhost vdev of the host backend (vhost-user server socket)."""
 
-    def __init__(self, name, iommu=False, extra=''):
+    def __init__(self, name, iommu=False, extra='', server=False):
         self.name = name
         self.iommu = iommu
         self.extra = extra
+        self.server = server   # QEMU listens on the socket (the backend is the client)
         self.sock = None
         self.index = None
 
@@ -650,7 +654,33 @@ class HostBackend:
                 os.unlink(p.sock)
         return self.exit_status
 
+    def kill(self):
+        stop_proc(self.proc, grace=2)
+        remove_dpdk_runtime_dir(self.prefix)
+
     close = stop
+
+
+# ---------------------------------------------------------------- device modes
+
+DeviceMode = collections.namedtuple('DeviceMode', 'props patched transport bar0 slot')
+# The virtio-net-pci shapes the tests use: QEMU properties, whether the
+# patched QEMU (qemu/build) is needed, the transport a driver must pick
+# (virtio 1.2 §4.1.2: a device with capabilities is driven through them), the
+# legacy BAR0 kind, and the root-bus slot the NIC sits in.
+DEVICE_MODES = collections.OrderedDict([
+    ('modern', DeviceMode('disable-legacy=on', False, 'modern', None, 4)),
+    ('transitional', DeviceMode('disable-legacy=off', False, 'modern', None, 5)),
+    ('legacy', DeviceMode('disable-modern=on', False, 'legacy', 'port-io', 6)),
+    ('legacy-novec', DeviceMode('disable-modern=on,vectors=0', False, 'legacy', 'port-io', 7)),
+    ('legacy-mmio', DeviceMode('disable-modern=on,legacy-bar-mmio=on', True, 'legacy',
+                               'memory', 8)),
+    # no ANY_LAYOUT: the tx net header needs its own descriptor (legacy
+    # framing, virtio 1.2 §5.1.6.6)
+    ('legacy-nolayout', DeviceMode('disable-modern=on,any_layout=off', False, 'legacy',
+                                   'port-io', 10)),
+])
+Q35_ROOT_PORT_SLOT = 9   # a PCIe root port for a NIC that needs ATS (q35)
 
 
 # ---------------------------------------------------------------- guest
@@ -735,7 +765,8 @@ class Guest:
             if n.port.sock is None:
                 raise VMError('NIC %d: its vhost port %s has no socket; start the HostBackend first'
                               % (i, n.port.name))
-            a += ['-chardev', 'socket,id=vc%d,path=%s' % (i, n.port.sock),
+            a += ['-chardev', 'socket,id=vc%d,path=%s%s' % (
+                      i, n.port.sock, ',server=on,wait=off' if n.port.server else ''),
                   '-netdev', 'vhost-user,id=vn%d,chardev=vc%d' % (i, i)]
             n.mac = Nic.mac_for(i)
             dev = 'virtio-net-pci,netdev=vn%d,mac=%s' % (i, n.mac)
@@ -870,6 +901,106 @@ class Guest:
             pass
 
     close = shutdown
+
+
+class Machine:
+    """The boot sequence every VM test shares: a host backend with one vhost
+    port per device mode, a guest with one NIC per port, hugepages, and each
+    NIC's BDF, MAC and backend port index.
+
+      m = Machine(workdir, ['modern', 'legacy'], kernel, initrd)
+      m.start()               # backend, QEMU, agent, hugepages, BDFs
+      m.bdf['legacy'], m.mac['legacy'], m.port['legacy']
+      m.close() -> (QEMU exit status, backend exit status); 0 and 0 when clean
+
+    iommu_modes: modes whose NIC sits behind a PCIe root port with
+    iommu_platform=on,ats=on (q35 + intel-iommu).  backend(ports, sockdir)
+    makes a backend other than the host testpmd (e.g. ovs.OvsBackend).
+    """
+
+    def __init__(self, workdir, modes, kernel, initrd, qemu='qemu-system-x86_64',
+                 machine='pc', append='', pre_devices=(), iommu_modes=(), backend=None,
+                 guest_cls=None, mem_mb=1024, hugepages=128, host_kw=None, log=print):
+        self.workdir, self.modes = workdir, list(modes)
+        self.kernel, self.initrd, self.qemu = kernel, initrd, qemu
+        self.machine, self.append, self.pre_devices = machine, append, list(pre_devices)
+        self.iommu_modes = set(iommu_modes)
+        self.make_backend = backend
+        self.guest_cls = guest_cls or Guest
+        self.mem_mb, self.hugepages = mem_mb, hugepages
+        self.host_kw = dict(host_kw or {})
+        self.log = log
+        self.host = self.guest = None
+        self.hosts = []          # every backend started (new_host() adds more)
+        self.nics = []
+        self.bdf, self.mac, self.port = {}, {}, {}
+        self.sockdir = None
+        self.boot_s = None
+
+    def _ports(self):
+        return [VhostPort(m, iommu=m in self.iommu_modes) for m in self.modes]
+
+    def new_host(self, sub=None):
+        """Start a (new) host testpmd backend on the NICs' socket paths."""
+        wd = self.workdir if sub is None else os.path.join(self.workdir, sub)
+        h = HostBackend(wd, self._ports(), sockdir=self.sockdir, **self.host_kw)
+        self.hosts.append(h)
+        h.start()
+        self.host = h
+        return h
+
+    def start(self):
+        os.makedirs(self.workdir, exist_ok=True)
+        # Unix socket paths are short: keep them out of the (long) log dir.
+        self.sockdir = tempfile.mkdtemp(prefix='vnetvm-')
+        if self.make_backend:
+            self.host = self.make_backend(self._ports(), self.sockdir)
+            self.hosts.append(self.host)
+            self.host.start()
+        else:
+            self.new_host()
+        for m, p in zip(self.modes, self.host.ports):
+            mode = DEVICE_MODES[m]
+            if m in self.iommu_modes:
+                self.nics.append(Nic(p, mode.props + ',iommu_platform=on,ats=on',
+                                     root_port=Q35_ROOT_PORT_SLOT))
+            else:
+                self.nics.append(Nic(p, mode.props, addr=mode.slot))
+        self.guest = self.guest_cls(self.workdir, self.kernel, self.initrd, self.nics,
+                                    qemu=self.qemu, machine=self.machine, append=self.append,
+                                    pre_devices=self.pre_devices, mem_mb=self.mem_mb)
+        self.guest.start()
+        self.boot_s = self.guest.wait_agent()
+        if self.hugepages:
+            self.guest.run('vnet_hugepages %d' % self.hugepages, 60)
+        for m, nic, p in zip(self.modes, self.nics, self.host.ports):
+            _, out = self.guest.run('vnet_bdf %s' % nic.path, 15)
+            self.bdf[m] = out.strip().splitlines()[-1]
+            self.mac[m] = nic.mac
+            self.port[m] = p.index
+        return self.boot_s
+
+    def close(self):
+        """Power off, then stop every backend; (QEMU status, last backend's status)."""
+        qrc = hrc = None
+        try:
+            if self.guest:
+                qrc = self.guest.shutdown(20)
+        finally:
+            for h in self.hosts:
+                hrc = h.stop()
+            if self.sockdir:
+                shutil.rmtree(self.sockdir, ignore_errors=True)
+        return qrc, hrc
+
+    def kill(self):
+        """Interrupted: no polite shutdown, everything by PID now."""
+        if self.guest:
+            self.guest.kill()
+        for h in self.hosts:
+            h.kill()
+        if self.sockdir:
+            shutil.rmtree(self.sockdir, ignore_errors=True)
 
 
 class GuestTestpmd:

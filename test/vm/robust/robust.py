@@ -15,7 +15,6 @@ host and guest port counters and on process exit codes.
 import argparse
 import os
 import re
-import shutil
 import signal
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
+import traffic  # noqa: E402
 import vmlib  # noqa: E402
 from vmlib import VMError  # noqa: E402
 
@@ -75,53 +75,41 @@ def _alarm(_s, _f):
 
 
 class Env:
-    """One booted guest and its host backend; every process stopped on close()."""
+    """One booted guest and its host backend (a vmlib.Machine); every process
+    stopped on close()."""
 
-    def __init__(self, opts, test, nics, reconnect=False, mem_mb=1024):
+    def __init__(self, opts, test, modes, reconnect=False, mem_mb=1024):
         self.opts = opts
         self.test = test
         self.dir = opts.logdir
-        self.sockdir = tempfile.mkdtemp(prefix='vnetrb-')   # socket paths < 108 bytes
-        self.nic_spec = nics           # [(name, virtio-net-pci props, slot)]
+        self.modes = modes             # device modes of vmlib.DEVICE_MODES, one NIC each
         self.reconnect = reconnect
         self.mem_mb = mem_mb
-        self.hosts = []                # every HostBackend started (stopped on close)
-        self.host = None
-        self.guest = None
-        self.bdf = {}
+        self.m = None
         self.tps = []
         self.phase = None              # the running Phase (its testpmds' logs)
         self.boot_s = None
 
+    host = property(lambda self: self.m.host)
+    hosts = property(lambda self: self.m.hosts if self.m else [])
+    guest = property(lambda self: self.m.guest if self.m else None)
+    bdf = property(lambda self: self.m.bdf)
+
     def new_host(self, sub=None):
         """Start a host backend (again) on the same socket paths."""
-        wd = self.dir if sub is None else os.path.join(self.dir, sub)
-        ports = [vmlib.VhostPort(n) for n, _, _ in self.nic_spec]
-        h = vmlib.HostBackend(wd, ports, sockdir=self.sockdir)
-        self.hosts.append(h)
-        h.start()
-        self.host = h
-        return h
+        return self.m.new_host(sub)
 
     def boot(self):
-        os.makedirs(self.dir, exist_ok=True)
-        h = self.new_host()
         kernel = vmlib.find_kernel(self.opts.kernel)
         initrd = vmlib.build_initramfs(kernel)
-        nics = [vmlib.Nic(p, props, addr=slot)
-                for p, (_, props, slot) in zip(h.ports, self.nic_spec)]
-        cls = ReconnectGuest if self.reconnect else vmlib.Guest
-        self.guest = cls(self.dir, kernel, initrd, nics, qemu=self.opts.qemu, mem_mb=self.mem_mb)
-        self.guest.start()
-        self.boot_s = self.guest.wait_agent(150)
+        self.m = vmlib.Machine(self.dir, self.modes, kernel, initrd, qemu=self.opts.qemu,
+                               mem_mb=self.mem_mb,
+                               guest_cls=ReconnectGuest if self.reconnect else None)
+        self.boot_s = self.m.start()
         # EAL refuses -d below a world-writable dir (a clone under /tmp): stage it.
         self.plugin = self.guest.stage(self.opts.plugin)
-        self.guest.run('vnet_hugepages 128', 30)
-        for (name, _, _), nic in zip(self.nic_spec, nics):
-            _, out = self.guest.run('vnet_bdf %s' % nic.path, 15)
-            bdf = out.strip().splitlines()[-1]
-            self.guest.run('vnet_bind %s uio_pci_generic' % bdf, 30)
-            self.bdf[name] = bdf
+        for name in self.modes:
+            self.guest.run('vnet_bind %s uio_pci_generic' % self.bdf[name], 30)
         log('[robust] %s: guest up in %.1f s; NICs %s' % (
             self.test, self.boot_s, ', '.join('%s=%s' % kv for kv in self.bdf.items())))
 
@@ -156,21 +144,13 @@ class Env:
                     pass
 
     def close(self):
-        try:
-            if self.guest:
-                self.guest.shutdown(20)   # the agent kills leftover testpmds; then QEMU by PID
-        finally:
-            self.guest and self.guest.kill()
-            for h in self.hosts:
-                h.stop()
-            shutil.rmtree(self.sockdir, ignore_errors=True)
+        """The agent kills leftover testpmds; then QEMU and the backends by PID.
+        Returns QEMU's exit status."""
+        return self.m.close()[0] if self.m else 0
 
     def kill(self):
-        if self.guest:
-            self.guest.kill()
-        for h in self.hosts:
-            vmlib.stop_proc(h.proc, grace=2)
-        shutil.rmtree(self.sockdir, ignore_errors=True)
+        if self.m:
+            self.m.kill()
 
 
 def log(msg):
@@ -247,60 +227,29 @@ def negotiated(tp, bdf):
     return int(m.group(1), 16) if m else None
 
 
-def run_traffic(host, key, need, hport, max_s):
-    """Let traffic run until the host counter key reaches need (+10%), at most max_s."""
-    t = time.monotonic()
-    time.sleep(1.0)
-    while time.monotonic() - t < max_s:
-        if host.port_stats(hport)[key] >= need * 1.1:
-            break
-        time.sleep(0.5)
-    return time.monotonic() - t
+TRAFFIC_SECONDS = 2.0
+MIN_PACKETS = 2000
+RING = 256
 
 
-def guest_tx(ph, env, tp, hport=0, need=100000, max_s=15):
-    """Guest txonly -> host rxonly; both counters >= need."""
-    h = env.host
-    h.cmd('stop')
-    h.cmd('set portlist %d' % hport)
-    h.cmd('clear port stats %d' % hport)
-    h.cmd('set fwd rxonly')
-    h.cmd('start')
-    tp.cmds(['clear port stats 0', 'set fwd txonly', 'start'])
-    dt = run_traffic(h, 'rx', need, hport, max_s)
-    g = vmlib.parse_port_stats(tp.cmds(['stop', 'show port stats 0'], 60))
-    time.sleep(0.2)
-    h.cmd('stop')
-    hs = h.port_stats(hport)
-    gtx = g['tx'] if g else -1
-    ph.note('guest tx %d -> host rx %d in %.1f s' % (gtx, hs['rx'], dt))
-    ph.check(gtx >= need and hs['rx'] >= need,
-             'guest-tx: guest tx %d, host rx %d; need >= %d each' % (gtx, hs['rx'], need))
-    return gtx, hs['rx']
+def _traffic(ph, env, tp, phase, hport):
+    spec = traffic.PHASES[phase]
+    res = traffic.run_phase(traffic.TestpmdSide(env.host), hport, tp, spec, TRAFFIC_SECONDS)
+    for what, sent, got in traffic.flows(spec, res):
+        ph.note('%s: %d -> %d in %.1f s' % (what, sent, got, res.dt))
+    for f in traffic.check_counts(spec, res, MIN_PACKETS, RING):
+        ph.check(False, '%s: %s' % (phase, f))
+    return res
 
 
-def host_tx(ph, env, tp, hport=0, need=100000, max_s=15):
-    """Host txonly -> guest rxonly; both counters >= need."""
-    h = env.host
-    h.cmd('stop')
-    h.cmd('set portlist %d' % hport)
-    h.cmd('clear port stats %d' % hport)
-    h.cmd('set fwd txonly')
-    h.cmd('set txpkts 64')
-    tp.cmds(['clear port stats 0', 'set fwd rxonly', 'start'])
-    h.cmd('start')
-    dt = run_traffic(h, 'tx', need, hport, max_s)
-    h.cmd('stop')
-    time.sleep(0.2)
-    g = vmlib.parse_port_stats(tp.cmds(['stop', 'show port stats 0'], 60))
-    hs = h.port_stats(hport)
-    grx = g['rx'] if g else -1
-    ph.note('host tx %d -> guest rx %d in %.1f s' % (hs['tx'], grx, dt))
-    ph.check(grx >= need and hs['tx'] >= need,
-             'host-tx: host tx %d, guest rx %d; need >= %d each' % (hs['tx'], grx, need))
-    if g:
-        ph.check(g['rx_errors'] == 0, 'guest rx errors: %d' % g['rx_errors'])
-    return hs['tx'], grx
+def guest_tx(ph, env, tp, hport=0):
+    """Guest txonly -> host rxonly (test/vm/traffic.py's checks)."""
+    return _traffic(ph, env, tp, 'guest-tx', hport)
+
+
+def host_tx(ph, env, tp, hport=0):
+    """Host txonly -> guest rxonly (test/vm/traffic.py's checks)."""
+    return _traffic(ph, env, tp, 'host-tx', hport)
 
 
 # ---------------------------------------------------------------- tests
@@ -460,7 +409,11 @@ def t_backend_gone(env, phase, reconnect=False):
     h.cmd('set fwd rxonly')
     h.cmd('start')
     tp.cmds(['set fwd txonly', 'start'])
-    run_traffic(h, 'rx', 10000, 0, 10)
+    try:
+        vmlib.wait_until(lambda: h.port_stats(0)['rx'] >= 10000, 20,
+                         'the host to receive 10000 packets', interval=0.5)
+    except VMError as e:
+        ph.check(False, str(e))
     before = h.port_stats(0)['rx']
     ph.check(before >= 10000, 'host received only %d packets before going away' % before)
 
@@ -557,7 +510,7 @@ def t_port_reset(env, phase):
     tp = env.testpmd('reset', bdf)
     if not ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
         return
-    guest_tx(ph, env, tp, need=10000)   # it worked before the reset
+    guest_tx(ph, env, tp)   # it worked before the reset
     reset_and_check(ph, env, tp, bdf, 'modern virtio (capabilities')
     quit_ok(ph, tp)
 
@@ -583,10 +536,8 @@ def reset_and_check(ph, env, tp, bdf, transport):
     host_tx(ph, env, tp)
 
 
-# name -> (function, NICs [(name, props, slot)], Env kwargs)
-MODERN = ('modern', 'disable-legacy=on', 4)
-TRANSITIONAL = ('transitional', 'disable-legacy=off', 5)
-LEGACY = ('legacy', 'disable-modern=on', 6)
+# name -> (function, device modes (one NIC each), Env kwargs)
+MODERN, TRANSITIONAL, LEGACY = 'modern', 'transitional', 'legacy'   # vmlib.DEVICE_MODES
 TESTS = {
     'devargs': (t_devargs, [MODERN, TRANSITIONAL], {}),
     'modern-only': (t_modern_only, [MODERN], {}),
@@ -635,9 +586,8 @@ def run_test(opts, test):
             env.kill()
         else:
             env.kill_testpmds()
-            env.close()
-            q = env.guest.proc.returncode if env.guest and env.guest.proc else 0
-            if phases and q != 0:
+            q = env.close()
+            if phases and env.guest and q != 0:
                 phases[-1].check(False, 'QEMU exit status %s at shutdown (crash or hang)' % q)
     wall = time.monotonic() - t0
     for ph in phases:

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""Render docs/support-matrix.md from a `vnet-vm run` results.json.
+"""Render docs/support-matrix.md from `vnet-vm run` results.json files.
 
-usage: support-matrix.py LOGDIR/results.json [--wall SECONDS] > docs/support-matrix.md
+usage: support-matrix.py RESULTS.json [RESULTS.json ...] [--rev REV] [--wall S] > docs/support-matrix.md
+
+Give the net_vnet run (ci/test's matrix) and, for the baseline column, the
+net_virtio run (ci/test --full); rows of both are merged.  Every cell says
+what happened, failures included; a scenario that was not run says so.
 """
 import argparse
 import collections
@@ -14,31 +18,43 @@ import matrix  # noqa: E402
 
 HEADER = '''# Support matrix: net_vnet and DPDK's net_virtio in a VM
 
-Measured by the VM harness (`test/vm/vnet-vm run --all --plugin
-build/drivers/librte_net_vnet.so`; this page is rendered from its
-results.json by `test/vm/tools/support-matrix.py`). Every cell is a real QEMU
-7.2 TCG guest (1 vCPU, 1 GiB, 256 MiB of 2 MiB hugepages) running
-`dpdk-testpmd -a <BDF>` (Debian's DPDK 22.11) with or without
-`-d librte_net_vnet.so`, against a host `dpdk-testpmd --no-pci --no-huge
---vdev net_vhost0,...` over vhost-user. Counters are read on both sides.
+Rendered by `test/vm/tools/support-matrix.py` from the results of
+`test/vm/vnet-vm run --all --driver vnet` and `--driver virtio` (what
+`ci/test` and `ci/test --full` run). Every cell is a real QEMU 7.2 TCG guest
+(1 vCPU, 1 GiB, 256 MiB of 2 MiB hugepages) running `dpdk-testpmd -a <BDF>`
+(Debian's DPDK 22.11) with or without `-d librte_net_vnet.so`, against a host
+`dpdk-testpmd --no-pci --no-huge --vdev net_vhost0,...` over vhost-user (or
+OVS-DPDK, where the table says so).
 
-Phases per cell: guest txonly -> host rxonly (tx), host txonly -> guest rxonly
-(rx), and a forwarding loop (host `start tx_first` in io mode, guest io) with
-64, 1500 and 9000-byte frames. A phase passes when both sides counted at least
-100000 packets (tx, rx) or 10000 packets of the right size (loops). Mpps are
-what the receiving side counted per second of traffic under TCG on a shared
-2-core machine: they show that traffic flows, not what the drivers can do on
-real hardware, and vary by several times from run to run.
+What a traffic cell asserts (see `test/vm/matrix.py`):
+- **port**: for net_vnet, the transport, BAR0 kind, kernel driver and BAR0
+  access method from its own INFO lines equal the row's expectation; the
+  negotiated feature bits (VERSION_1 iff modern, EVENT_IDX unless
+  `event_idx=0`, MAC, STATUS, nothing the device did not offer); for both
+  drivers the port MAC equals the one QEMU was given and the link is up;
+- **phases** guest tx, host tx, and io loops of 64, 1500 and 9000-byte frames:
+  fixed-length traffic whose receiving counter still rises in its last
+  second, bytes equal to packets x frame size on both sides, zero errors and
+  no rx_nombuf, and what one side sent minus what the other counted within
+  one ring (256); net_vnet also runs `stats` (xstats equal the basic
+  counters; both resets read back 0) and a 3-segment tx chain;
+- **teardown**: `quit` exits 0 within 20 s; no crash signature in the guest
+  testpmd, host backend or guest kernel output; nothing unexpected from QEMU.
+Each guest boot also ends with a shutdown row: QEMU powered off with status 0
+and the host backend quit with status 0.
 
 Device modes (QEMU `virtio-net-pci`): modern `disable-legacy=on`; transitional
 (default); legacy `disable-modern=on` (I/O BAR0); legacy-novec
-`disable-modern=on,vectors=0` (no MSI-X, device config at 20); legacy-mmio
+`disable-modern=on,vectors=0` (no MSI-X); legacy-mmio
 `disable-modern=on,legacy-bar-mmio=on` (memory BAR0, patched QEMU from
 `test/vm/qemu/build`). Under intel-iommu (`q35`), modern uses
-`iommu_platform=on,ats=on` behind a PCIe root port with vhost `iommu-support=1`;
-the others cannot negotiate iommu_platform and run with `--iova-mode=pa`.
-noiommu runs on `pc` with the kernel from `test/vm/kernel/build`
-(CONFIG_VFIO_NOIOMMU).
+`iommu_platform=on,ats=on` behind a PCIe root port with vhost
+`iommu-support=1`; the others cannot negotiate iommu_platform and run with
+`--iova-mode=pa`. noiommu runs on `pc` with the kernel from
+`test/vm/kernel/build` (CONFIG_VFIO_NOIOMMU).
+
+Rates are not shown: under TCG on a shared 2-core machine they vary several
+times from run to run. Speed is measured by `ci/bench`, not here.
 
 '''
 
@@ -52,6 +68,10 @@ BIND_TEXT = {
 }
 
 
+def esc(s):
+    return s.replace('|', '/')
+
+
 def cell(rows):
     if not rows:
         return 'not run'
@@ -59,7 +79,7 @@ def cell(rows):
     if rows[0]['name'].endswith('/probe'):
         r = rows[0]
         if bad:
-            return 'FAIL: %s' % r['why'].replace('|', '/')
+            return '**FAIL**: %s' % esc(r['why'])
         if '-unbound-' in r['name']:
             return 'no port, as expected: EAL does not list a device without a driver (note 1)'
         parts = []
@@ -70,58 +90,83 @@ def cell(rows):
                 parts.append('%s`%s`' % ('net_virtio then: ' if parts else '',
                                          p[len('net_virtio: '):].split(';')[0]))
         return 'no port, as expected: ' + ', '.join(parts)
-    mp = {r['name'].split('/')[1]: r['mpps'] for r in rows if r['mpps'] is not None}
-
-    def f(k):
-        return '%.2f' % mp[k] if k in mp else '-'
-    perf = 'tx %s, rx %s, loop 64/1500/9000 B %s/%s/%s Mpps' % (
-        f('guest-tx'), f('host-tx'), f('loop-64'), f('loop-1500'), f('loop-9000'))
+    port = [r for r in rows if r['name'].endswith('/port')]
+    how = ''
+    if port and port[0].get('notes'):
+        how = '; ' + port[0]['notes'][0]
     if not bad:
-        return 'PASS (%s; %.0f s)' % (perf, rows[0]['wall'] or 0)
-    return 'FAIL %d/%d: %s' % (len(bad), len(rows), '; '.join(
-        '%s: %s' % (r['name'].split('/')[1], r['why']) for r in bad[:3]).replace('|', '/'))
+        return 'PASS, %d rows%s' % (len(rows), how)
+    return '**FAIL** %d of %d rows: %s' % (len(bad), len(rows), esc('; '.join(
+        '%s: %s' % (r['name'].split('/')[1], r['why']) for r in bad[:3])))
+
+
+def load(paths):
+    rows, boots, walls = [], [], {}
+    for p in paths:
+        with open(p) as f:
+            res = json.load(f)
+        rows += res['rows']
+        boots += res['boots']
+        walls.update(res['walls'])
+    return rows, boots, walls
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('results')
-    ap.add_argument('--wall', type=float, help='wall time of the whole run, for the notes')
+    ap.add_argument('results', nargs='+')
+    ap.add_argument('--wall', help='wall time of the runs, for the notes')
     ap.add_argument('--rev', help='vnet commit the plugin was built from, for the notes')
     a = ap.parse_args()
-    with open(a.results) as f:
-        res = json.load(f)
+    rows, boots, walls = load(a.results)
     by = collections.defaultdict(list)
-    for r in res['rows']:
+    for r in rows:
         by[r['name'].split('/')[0]].append(r)
-    out = [HEADER, '| device mode | binding | net_vnet (`-d librte_net_vnet.so`) | net_virtio (DPDK 22.11, in-tree) |',
-           '| --- | --- | --- | --- |']
+    out = [HEADER, '| device mode | binding | net_vnet (`-d librte_net_vnet.so`) | '
+           'net_virtio (DPDK 22.11, in-tree) |', '| --- | --- | --- | --- |']
     for b in matrix.BINDINGS:
-        for m in matrix.MODES:
+        for m in matrix.MATRIX_MODES:
             out.append('| %s | %s | %s | %s |' % (
                 m, BIND_TEXT[b], cell(by.get('%s-%s-vnet' % (m, b))),
                 cell(by.get('%s-%s-virtio' % (m, b)))))
-    n = len(res['rows'])
-    ok = sum(1 for r in res['rows'] if r['ok'])
-    notes = ['', 'Notes:', '',
-             '1. ' + matrix.UNBOUND_WHY.replace('|', ' or ') + '. Asserted: testpmd reports '
-             'no probed ethernet device and EAL tried no driver on the BDF.',
-             '2. Left to virtio-pci, net_vnet skips the device with the NOTICE shown; EAL '
-             'then tries net_virtio, which fails as shown (the same as without the plugin).',
-             '3. No traffic cell failed for either driver in this run. The rates were taken '
-             'while other builds shared the 2 cores.', '',
-             'Rows (scenario/phase): %d passed, %d failed.' % (ok, n - ok)]
-    for g, boot, _ in res['boots']:
-        notes.append('Guest boot (%s): agent up %.1f s after QEMU start.' % (g, boot))
-    walls = res['walls']
+    out += ['', '## Variants (net_vnet)', '', '| scenario | setting | result |',
+            '| --- | --- | --- |']
+    for v in matrix.VARIANTS:
+        name = '%s-%s-vnet-%s' % (v.mode, v.binding, v.tag)
+        setting = ', '.join(x for x in (
+            v.devargs and 'devargs `%s`' % v.devargs,
+            'QEMU `%s`' % matrix.MODES[v.mode].props,
+            v.backend == 'ovs' and 'host side: OVS-DPDK `dpdkvhostuserclient` port',
+            v.features and 'expects %s' % ', '.join(
+                '%s %s' % (k, 'on' if on else 'off') for k, on in v.features.items()),
+            'rows: ' + ' '.join(v.phases)) if x)
+        out.append('| %s | %s | %s |' % (name, setting, cell(by.get(name))))
+    shut = [r for r in rows if r.get('kind') == 'harness']
+    out += ['', 'Guest boots: %d, shutdown rows %d passed, %d failed%s.' % (
+        len(shut), sum(1 for r in shut if r['ok']), sum(1 for r in shut if not r['ok']),
+        ''.join('; %s: %s' % (r['name'], esc(r['why'])) for r in shut if not r['ok']))]
+    out += ['', 'Notes:', '',
+            '1. ' + matrix.UNBOUND_WHY.replace('|', ' or ') + '. Asserted: testpmd reports '
+            'no probed ethernet device and EAL tried no driver on the BDF.',
+            '2. Left to virtio-pci, net_vnet skips the device with the NOTICE shown (and is '
+            'asserted to be offered the device first); EAL then tries net_virtio, which '
+            'fails as shown (the same as without the plugin).', '']
+    for kind, title in matrix.KIND_TITLES:
+        k = [r for r in rows if r.get('kind') == kind]
+        if k:
+            n = sum(1 for r in k if r['ok'])
+            out.append('- %s: %d passed, %d failed.' % (title, n, len(k) - n))
+    n = len(rows)
+    ok = sum(1 for r in rows if r['ok'])
+    out.append('- All rows: %d passed, %d failed.' % (ok, n - ok))
     if walls:
-        notes.append('Scenario wall time (bind, EAL init, all phases, quit): max %.1f s, '
-                     'total %.1f s over %d scenarios.' % (max(walls.values()),
-                                                          sum(walls.values()), len(walls)))
+        out.append('- Scenario wall time (bind, EAL init, all rows, quit): max %.1f s, '
+                   'total %.0f s over %d scenarios.' % (max(walls.values()),
+                                                        sum(walls.values()), len(walls)))
     if a.rev:
-        notes.append('Plugin built from vnet commit %s.' % a.rev)
+        out.append('- Plugin built from vnet commit %s.' % a.rev)
     if a.wall:
-        notes.append('Whole `vnet-vm run --all`: %.0f s.' % a.wall)
-    print('\n'.join(out + notes))
+        out.append('- Wall time of the runs: %s.' % a.wall)
+    print('\n'.join(out))
 
 
 if __name__ == '__main__':
