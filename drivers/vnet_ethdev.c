@@ -14,6 +14,7 @@
 #include <bus_pci_driver.h>
 
 #include "vnet_devargs.h"
+#include "vnet_dpdk.h"
 #include "vnet_log.h"
 #include "vnet_rxtx.h"
 #include "vnet_spec.h"
@@ -632,6 +633,8 @@ static int
 vnet_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pci)
 {
 	RTE_SET_USED(drv);
+	if (vnet_dpdk_check(pci->name) != 0)
+		return 1; /* another DPDK release: leave the device to others */
 	return rte_eth_dev_pci_generic_probe(pci, sizeof(struct vnet_hw),
 					     vnet_eth_dev_init);
 }
