@@ -16,6 +16,7 @@
 #include "vnet_devargs.h"
 #include "vnet_dpdk.h"
 #include "vnet_log.h"
+#include "vnet_pci.h"
 #include "vnet_rxtx.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
@@ -653,7 +654,7 @@ static const struct rte_pci_id vnet_pci_ids[] = {
 	{ .vendor_id = 0 },
 };
 
-static struct rte_pci_driver vnet_pci_driver = {
+struct rte_pci_driver vnet_pci_driver = {
 	.id_table = vnet_pci_ids,
 	.probe = vnet_pci_probe,
 	.remove = vnet_pci_remove,
