@@ -119,6 +119,8 @@ def _alarm(_s, _f):
 
 class Options:
     plugin = None
+    testpmd = vmlib.TESTPMD    # host backend and guest (the guest sees the host's root)
+    installed_plugin = False   # no -d: net_vnet comes from testpmd's PMD directory
     qemu = 'qemu-system-x86_64'
     qemu_patched = None
     kernel = None
@@ -178,7 +180,8 @@ class Context:
                 nic = vmlib.Nic(p, props, addr=SLOTS[m])
             nics.append(nic)
         self.sockdir = tempfile.mkdtemp(prefix='vnetvm-')
-        self.host = vmlib.HostBackend(self.dir, ports, mbuf_size=10240, sockdir=self.sockdir)
+        self.host = vmlib.HostBackend(self.dir, ports, testpmd=o.testpmd, mbuf_size=10240,
+                                      sockdir=self.sockdir)
         t = time.monotonic()
         self.host.start()
         self.guest = vmlib.Guest(self.dir, kernel, initrd, nics, qemu=qemu, machine=machine,
@@ -252,7 +255,7 @@ class Runner:
 
     def run(self, selection):
         o = self.opts
-        if any(sc.driver == 'vnet' for sc, _ in selection):
+        if any(sc.driver == 'vnet' for sc, _ in selection) and not o.installed_plugin:
             if not o.plugin or not os.path.isfile(o.plugin):
                 raise VMError('net_vnet scenarios need the plugin: --plugin PATH to '
                               'librte_net_vnet.so (got %r); or select only *-virtio scenarios'
@@ -306,14 +309,14 @@ class Runner:
             bdf = ctx.bdf[sc.mode]
             ctx.guest.run('vnet_bind %s %s' % (bdf, sc.kdrv), 30)
             eal = ['--lcores', '0@0,1@0', '-a', bdf, '--file-prefix=' + sc.name.replace('-', '')]
-            if sc.driver == 'vnet':
+            if sc.driver == 'vnet' and not o.installed_plugin:
                 if not ctx.plugin:
                     ctx.plugin = ctx.guest.stage(o.plugin)
                 eal = ['-d', ctx.plugin] + eal
             if sc.group == 'q35' and sc.mode != 'modern':
                 eal.append('--iova-mode=pa')   # the device bypasses the vIOMMU
             app = ['--port-topology=loop', '--total-num-mbufs=2048', '--mbuf-size=10240']
-            tp = vmlib.GuestTestpmd(ctx.guest, sc.name, eal, app)
+            tp = vmlib.GuestTestpmd(ctx.guest, sc.name, eal, app, testpmd=o.testpmd)
             tp.start()
             init = tp.wait_prompt(min(90, o.timeout))
             text = tp.text()
