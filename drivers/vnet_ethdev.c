@@ -571,17 +571,17 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 {
 	struct rte_pci_device *pci = RTE_ETH_DEV_TO_PCI(dev);
 	struct vnet_hw *hw = hw_of(dev);
-	const char *args = pci->device.devargs ? pci->device.devargs->args : NULL;
+	const char *args = vnet_pci_devargs(pci);
 	char err[256];
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VNET_LOG(ERR, pci->name,
+		VNET_LOG(ERR, vnet_pci_name(pci),
 			 "secondary processes are not supported yet; drive the port from the primary");
 		return -ENOTSUP;
 	}
 	memset(hw, 0, sizeof(*hw));
-	snprintf(hw->name, sizeof(hw->name), "%s", pci->name);
+	snprintf(hw->name, sizeof(hw->name), "%s", vnet_pci_name(pci));
 	hw->port_id = dev->data->port_id;
 	ret = vnet_devargs_parse(args, &hw->devargs, err, sizeof(err));
 	if (ret != 0) {
@@ -634,7 +634,7 @@ static int
 vnet_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pci)
 {
 	RTE_SET_USED(drv);
-	if (vnet_dpdk_check(pci->name) != 0)
+	if (vnet_dpdk_check(vnet_pci_name(pci)) != 0)
 		return 1; /* another DPDK release: leave the device to others */
 	return rte_eth_dev_pci_generic_probe(pci, sizeof(struct vnet_hw),
 					     vnet_eth_dev_init);

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
+ * What net_vnet reads and changes in the PCI bus's own structures, which
+ * are DPDK-internal (driver SDK): the device's fields, and the bus's driver
+ * order.
+ *
  * net_vnet is offered a virtio-net device before any other PCI driver of
  * the same ids (DPDK's net_virtio), whatever order the plugins loaded in.
  *
@@ -14,6 +18,8 @@
  * rte_pci_register() append that driver again, keeping their relative order.
  */
 #include <rte_common.h>
+#include <rte_devargs.h>
+#include <rte_interrupts.h>
 #include <rte_log.h>
 #include <bus_pci_driver.h>
 
@@ -21,6 +27,58 @@
 #include "vnet_pci.h"
 
 #define VNET_MAX_RIVALS 8
+
+const char *
+vnet_pci_name(const struct rte_pci_device *pci)
+{
+	return pci->name;
+}
+
+const char *
+vnet_pci_devargs(const struct rte_pci_device *pci)
+{
+	return pci->device.devargs ? pci->device.devargs->args : NULL;
+}
+
+uint16_t
+vnet_pci_device_id(const struct rte_pci_device *pci)
+{
+	return pci->id.device_id;
+}
+
+enum vnet_kdrv
+vnet_pci_kdrv(const struct rte_pci_device *pci)
+{
+	switch (pci->kdrv) {
+	case RTE_PCI_KDRV_VFIO:
+		return VNET_KDRV_VFIO;
+	case RTE_PCI_KDRV_IGB_UIO:
+		return VNET_KDRV_IGB_UIO;
+	case RTE_PCI_KDRV_UIO_GENERIC:
+		return VNET_KDRV_UIO_GENERIC;
+	case RTE_PCI_KDRV_NONE:
+		return VNET_KDRV_NONE;
+	default:
+		return VNET_KDRV_OTHER;
+	}
+}
+
+void *
+vnet_pci_bar(const struct rte_pci_device *pci, unsigned int bar, uint64_t *len)
+{
+	if (bar >= PCI_MAX_RESOURCE) {
+		*len = 0;
+		return NULL;
+	}
+	*len = pci->mem_resource[bar].len;
+	return pci->mem_resource[bar].addr;
+}
+
+int
+vnet_pci_vfio_fd(const struct rte_pci_device *pci)
+{
+	return rte_intr_dev_fd_get(pci->intr_handle);
+}
 
 RTE_TAILQ_HEAD(vnet_pci_driver_list, rte_pci_driver);
 
