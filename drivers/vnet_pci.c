@@ -13,10 +13,12 @@
  * directory (RTE_EAL_PMD_PATH) in readdir() order, which the file system
  * decides (creation order in a small ext4 directory, hash order in a large
  * one). Installed next to net_virtio, net_vnet could come either side of
- * it. So, once registered, it moves every driver registered before it that
- * matches one of its ids behind it: rte_pci_unregister() and
+ * it. So, once registered, it moves every other driver registered before it
+ * that matches one of its ids behind it: rte_pci_unregister() and
  * rte_pci_register() append that driver again, keeping their relative order.
  */
+#include <string.h>
+
 #include <rte_common.h>
 #include <rte_devargs.h>
 #include <rte_interrupts.h>
@@ -96,7 +98,10 @@ claims_our_devices(const struct rte_pci_driver *drv)
 {
 	const struct rte_pci_id *t, *o;
 
-	if (drv->id_table == NULL)
+	/* Another net_vnet (a -d copy and an installed one): the first loaded
+	 * is the one asked for by name, keep it first. */
+	if (drv->id_table == NULL || (drv->driver.name != NULL &&
+	    strcmp(drv->driver.name, vnet_pci_driver.driver.name) == 0))
 		return 0;
 	for (t = drv->id_table; t->vendor_id != 0; t++)
 		for (o = vnet_pci_driver.id_table; o->vendor_id != 0; o++)

@@ -55,6 +55,7 @@ static struct rte_pci_driver drivers[] = {
 	['i'] = { .driver = { .name = "net_e1000" }, .id_table = intel_ids },
 	['a'] = { .driver = { .name = "any" }, .id_table = any_ids },
 	['n'] = { .driver = { .name = "no_table" }, .id_table = NULL },
+	['w'] = { .driver = { .name = "net_vnet" }, .id_table = vnet_ids }, /* another copy */
 };
 
 /* A list is a string of driver letters, 'V' being net_vnet. */
@@ -76,6 +77,7 @@ static const struct {
 	{ "aV", "Va" },          /* a wildcard driver matches our ids */
 	{ "nbiV", "nbiV" },      /* no id table, other ids: nothing moves */
 	{ "vVm", "Vmv" },        /* a rival loaded after us stays after us */
+	{ "wvV", "wVv" },        /* an earlier net_vnet (-d) stays first */
 	{ "", "" },              /* net_vnet not registered: no-op */
 	{ "v", "v" },
 };
