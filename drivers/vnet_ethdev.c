@@ -13,6 +13,7 @@
 #include <ethdev_pci.h>
 #include <bus_pci_driver.h>
 
+#include "vnet_compat.h"
 #include "vnet_devargs.h"
 #include "vnet_dpdk.h"
 #include "vnet_log.h"
@@ -417,8 +418,9 @@ vnet_dev_close(struct rte_eth_dev *dev)
 }
 
 static int
-vnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+vnet_stats_get(VNET_STATS_GET_PARAMS(dev, stats, qstats))
 {
+	vnet_queue_stats_t *qs = VNET_QUEUE_STATS(stats, qstats);
 	uint16_t q;
 
 	stats->rx_nombuf = 0;
@@ -431,10 +433,10 @@ vnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->ibytes += vq->stats.bytes;
 		stats->ierrors += vq->stats.errors;
 		stats->rx_nombuf += vq->rx_nombuf;
-		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_ipackets[q] = vq->stats.packets;
-			stats->q_ibytes[q] = vq->stats.bytes;
-			stats->q_errors[q] = vq->stats.errors;
+		if (qs != NULL && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_ipackets[q] = vq->stats.packets;
+			qs->q_ibytes[q] = vq->stats.bytes;
+			qs->q_errors[q] = vq->stats.errors;
 		}
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
@@ -445,9 +447,9 @@ vnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->opackets += vq->stats.packets;
 		stats->obytes += vq->stats.bytes;
 		stats->oerrors += vq->stats.errors;
-		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_opackets[q] = vq->stats.packets;
-			stats->q_obytes[q] = vq->stats.bytes;
+		if (qs != NULL && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_opackets[q] = vq->stats.packets;
+			qs->q_obytes[q] = vq->stats.bytes;
 		}
 	}
 	return 0;

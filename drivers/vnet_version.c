@@ -10,7 +10,7 @@ static const struct {
 	unsigned int year, month, abi;
 	const char *name;
 } releases[] = {
-#define VNET_RELEASE_ROW(y, m, a) { (y), (m), (a), #y "." #m },
+#define VNET_RELEASE_ROW(y, m, a, qstats) { (y), (m), (a), #y "." #m },
 	VNET_DPDK_RELEASES(VNET_RELEASE_ROW)
 #undef VNET_RELEASE_ROW
 };

@@ -9,15 +9,22 @@
 #include <stddef.h>
 
 /*
- * The DPDK LTS releases this source builds against: year, month, and the
- * ABI of their libraries (librte_eal.so.<abi>). A new LTS is one row here
- * and its name in meson.build's dpdk_known.
+ * The DPDK LTS releases this source builds against, and what differs
+ * between them (vnet_compat.h turns the columns into code). A new LTS is
+ * one row here and its name in meson.build's dpdk_known.
+ *
+ *   year, month  the release
+ *   abi          of its libraries: librte_eal.so.<abi>
+ *   qstats       1: ethdev's stats_get op takes the per-queue counters as a
+ *                separate struct eth_queue_stats (may be NULL), 0: they are
+ *                in struct rte_eth_stats
  */
 #define VNET_DPDK_RELEASES(X) \
-	X(22, 11, 23)         \
-	X(23, 11, 24)         \
-	X(24, 11, 25)         \
-	X(25, 11, 26)
+	/* year month abi qstats */ \
+	X(22, 11, 23, 0)         \
+	X(23, 11, 24, 0)         \
+	X(24, 11, 25, 0)         \
+	X(25, 11, 26, 1)
 
 struct vnet_dpdk_version {
 	unsigned int year;
