@@ -59,3 +59,19 @@ vnet_dpdk_src() {
 	fi
 	printf '%s\n' "${tree%/}"
 }
+
+# Passed and failed tests of a meson JSON test log (meson-logs/testlog*.json),
+# as "N M"; "0 1" when it lists no test.
+vnet_meson_counts() {
+	/usr/bin/python3 - "$1" <<'PY'
+import json, sys
+ok = bad = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get('result') in ('OK', 'EXPECTEDFAIL'):
+        ok += 1
+    elif r.get('result') != 'SKIP':
+        bad += 1
+print(ok, bad if ok + bad else 1)
+PY
+}

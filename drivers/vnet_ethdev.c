@@ -13,8 +13,11 @@
 #include <ethdev_pci.h>
 #include <bus_pci_driver.h>
 
+#include "vnet_compat.h"
 #include "vnet_devargs.h"
+#include "vnet_dpdk.h"
 #include "vnet_log.h"
+#include "vnet_pci.h"
 #include "vnet_rxtx.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
@@ -415,8 +418,9 @@ vnet_dev_close(struct rte_eth_dev *dev)
 }
 
 static int
-vnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+vnet_stats_get(VNET_STATS_GET_PARAMS(dev, stats, qstats))
 {
+	vnet_queue_stats_t *qs = VNET_QUEUE_STATS(stats, qstats);
 	uint16_t q;
 
 	stats->rx_nombuf = 0;
@@ -429,10 +433,10 @@ vnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->ibytes += vq->stats.bytes;
 		stats->ierrors += vq->stats.errors;
 		stats->rx_nombuf += vq->rx_nombuf;
-		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_ipackets[q] = vq->stats.packets;
-			stats->q_ibytes[q] = vq->stats.bytes;
-			stats->q_errors[q] = vq->stats.errors;
+		if (qs != NULL && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_ipackets[q] = vq->stats.packets;
+			qs->q_ibytes[q] = vq->stats.bytes;
+			qs->q_errors[q] = vq->stats.errors;
 		}
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
@@ -443,9 +447,9 @@ vnet_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->opackets += vq->stats.packets;
 		stats->obytes += vq->stats.bytes;
 		stats->oerrors += vq->stats.errors;
-		if (q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_opackets[q] = vq->stats.packets;
-			stats->q_obytes[q] = vq->stats.bytes;
+		if (qs != NULL && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_opackets[q] = vq->stats.packets;
+			qs->q_obytes[q] = vq->stats.bytes;
 		}
 	}
 	return 0;
@@ -569,17 +573,17 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 {
 	struct rte_pci_device *pci = RTE_ETH_DEV_TO_PCI(dev);
 	struct vnet_hw *hw = hw_of(dev);
-	const char *args = pci->device.devargs ? pci->device.devargs->args : NULL;
+	const char *args = vnet_pci_devargs(pci);
 	char err[256];
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VNET_LOG(ERR, pci->name,
+		VNET_LOG(ERR, vnet_pci_name(pci),
 			 "secondary processes are not supported yet; drive the port from the primary");
 		return -ENOTSUP;
 	}
 	memset(hw, 0, sizeof(*hw));
-	snprintf(hw->name, sizeof(hw->name), "%s", pci->name);
+	snprintf(hw->name, sizeof(hw->name), "%s", vnet_pci_name(pci));
 	hw->port_id = dev->data->port_id;
 	ret = vnet_devargs_parse(args, &hw->devargs, err, sizeof(err));
 	if (ret != 0) {
@@ -632,6 +636,8 @@ static int
 vnet_pci_probe(struct rte_pci_driver *drv, struct rte_pci_device *pci)
 {
 	RTE_SET_USED(drv);
+	if (vnet_dpdk_check(vnet_pci_name(pci)) != 0)
+		return 1; /* another DPDK release: leave the device to others */
 	return rte_eth_dev_pci_generic_probe(pci, sizeof(struct vnet_hw),
 					     vnet_eth_dev_init);
 }
@@ -650,7 +656,7 @@ static const struct rte_pci_id vnet_pci_ids[] = {
 	{ .vendor_id = 0 },
 };
 
-static struct rte_pci_driver vnet_pci_driver = {
+struct rte_pci_driver vnet_pci_driver = {
 	.id_table = vnet_pci_ids,
 	.probe = vnet_pci_probe,
 	.remove = vnet_pci_remove,

@@ -8,6 +8,7 @@
 #include <bus_pci_driver.h>
 
 #include "vnet_log.h"
+#include "vnet_pci.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 
@@ -124,12 +125,13 @@ vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 		   enum vnet_kdrv kdrv)
 {
 	const struct vnet_io_rule *rule = vnet_io_rule_find(kdrv, bars[0].kind);
+	uint64_t bar0_len;
 	struct vnet_io_target t = {
 		.bar = &bars[0],
 		.bar_index = 0,
-		.mapped = pci->mem_resource[0].addr,
+		.mapped = vnet_pci_bar(pci, 0, &bar0_len),
 		.vfio_fd = kdrv == VNET_KDRV_VFIO ?
-			   rte_intr_dev_fd_get(pci->intr_handle) : -1,
+			   vnet_pci_vfio_fd(pci) : -1,
 	};
 	char err[256];
 	int ret;

@@ -8,6 +8,7 @@
 
 #include "vnet_caps.h"
 #include "vnet_log.h"
+#include "vnet_pci.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 
@@ -176,10 +177,10 @@ const struct vnet_transport_ops vnet_modern_ops = {
 static uint8_t *
 region_addr(struct rte_pci_device *pci, const struct vnet_cap_region *r)
 {
-	uint8_t *base = pci->mem_resource[r->bar].addr;
+	uint64_t len;
+	uint8_t *base = vnet_pci_bar(pci, r->bar, &len);
 
-	if (base == NULL || (uint64_t)r->offset + r->length >
-				    pci->mem_resource[r->bar].len)
+	if (base == NULL || (uint64_t)r->offset + r->length > len)
 		return NULL;
 	return base + r->offset;
 }

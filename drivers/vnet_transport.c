@@ -16,29 +16,13 @@
 
 #include "vnet_caps.h"
 #include "vnet_log.h"
+#include "vnet_pci.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 
 #define VNET_RESET_WAIT_MS 1000
 
 struct vnet_local vnet_locals[RTE_MAX_ETHPORTS];
-
-static enum vnet_kdrv
-kdrv_of(const struct rte_pci_device *pci)
-{
-	switch (pci->kdrv) {
-	case RTE_PCI_KDRV_VFIO:
-		return VNET_KDRV_VFIO;
-	case RTE_PCI_KDRV_IGB_UIO:
-		return VNET_KDRV_IGB_UIO;
-	case RTE_PCI_KDRV_UIO_GENERIC:
-		return VNET_KDRV_UIO_GENERIC;
-	case RTE_PCI_KDRV_NONE:
-		return VNET_KDRV_NONE;
-	default:
-		return VNET_KDRV_OTHER;
-	}
-}
 
 /* Name of the kernel driver bound to the device, or "none". */
 static void
@@ -121,7 +105,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	};
 	struct vnet_bar bars[VNET_PCI_BAR_COUNT];
 	struct vnet_modern_layout layout;
-	enum vnet_kdrv kdrv = kdrv_of(pci);
+	enum vnet_kdrv kdrv = vnet_pci_kdrv(pci);
 	enum vnet_caps_result caps;
 	char err[256];
 	int ret, msix;
@@ -160,15 +144,15 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 			 vnet_caps_result_str(caps));
 	}
 
-	if (pci->id.device_id == VNET_PCI_DEVICE_NET_MODERN) {
+	if (vnet_pci_device_id(pci) == VNET_PCI_DEVICE_NET_MODERN) {
 		if (hw->devargs.force_legacy)
 			VNET_LOG(ERR, hw->name,
 				 "force_legacy=1 given, but device 1af4:%04x is modern-only and has no legacy interface; drop force_legacy=1 for this device",
-				 pci->id.device_id);
+				 vnet_pci_device_id(pci));
 		else
 			VNET_LOG(ERR, hw->name,
 				 "device 1af4:%04x is modern-only (no legacy BAR) and its virtio capabilities are unusable (%s, see above); refusing it",
-				 pci->id.device_id, vnet_caps_result_str(caps));
+				 vnet_pci_device_id(pci), vnet_caps_result_str(caps));
 		ret = -ENOTSUP;
 		goto unmap;
 	}

@@ -2,7 +2,7 @@
 """Check what dpdk-pmdinfo.py reads from the built plugin: the driver name,
 its PCI ids, its kmod dependency and its devargs. TAP output.
 
-usage: check-pmdinfo.py librte_net_vnet.so
+usage: check-pmdinfo.py librte_net_vnet.so [dpdk-pmdinfo.py of the DPDK built against]
 """
 import json
 import subprocess
@@ -21,7 +21,8 @@ def ok(cond, what):
     print('%s %d - %s' % ('ok' if cond else 'not ok', n, what))
 
 
-out = subprocess.run(['/usr/bin/python3', '/usr/bin/dpdk-pmdinfo.py', sys.argv[1]],
+tool = sys.argv[2] if len(sys.argv) > 2 else '/usr/bin/dpdk-pmdinfo.py'
+out = subprocess.run(['/usr/bin/python3', tool, sys.argv[1]],
                      capture_output=True, text=True, timeout=60)
 ok(out.returncode == 0, 'dpdk-pmdinfo.py runs (%s)' % out.stderr.strip()[-200:])
 info = json.loads(out.stdout or '[]')

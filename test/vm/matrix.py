@@ -229,6 +229,8 @@ def _alarm(_s, _f):
 
 class Options:
     plugin = None
+    testpmd = vmlib.TESTPMD    # host backend and guest (the guest sees the host's root)
+    installed_plugin = False   # no -d: net_vnet comes from testpmd's PMD directory
     qemu = 'qemu-system-x86_64'
     qemu_patched = None
     kernel = None
@@ -280,7 +282,8 @@ class Context:
         elif self.group == 'ovs':
             kw = dict(backend=lambda ports, sockdir: ovs.OvsBackend(self.dir, ports, sockdir))
         self.m = vmlib.Machine(self.dir, self.modes, kernel, initrd, qemu=qemu,
-                               host_kw={'mbuf_size': 10240}, log=self.runner.log, **kw)
+                               host_kw={'mbuf_size': 10240, 'testpmd': o.testpmd},
+                               log=self.runner.log, **kw)
         t = time.monotonic()
         boot = self.m.start()
         if self.group == 'ovs':
@@ -402,7 +405,7 @@ class Runner:
 
     def run(self, selection):
         o = self.opts
-        if any(sc.driver == 'vnet' for sc, _ in selection):
+        if any(sc.driver == 'vnet' for sc, _ in selection) and not o.installed_plugin:
             if not o.plugin or not os.path.isfile(o.plugin):
                 raise VMError('net_vnet scenarios need the plugin: --plugin PATH to '
                               'librte_net_vnet.so (got %r); or select only *-virtio scenarios'
@@ -462,14 +465,14 @@ class Runner:
             ctx.guest.run('vnet_bind %s %s' % (bdf, sc.kdrv), 30)
             dev = bdf + (',' + sc.devargs if sc.devargs else '')
             eal = ['--lcores', '0@0,1@0', '-a', dev, '--file-prefix=' + sc.name.replace('-', '')]
-            if sc.driver == 'vnet':
+            if sc.driver == 'vnet' and not o.installed_plugin:
                 if not ctx.plugin:
                     ctx.plugin = ctx.guest.stage(o.plugin)
                 eal = ['-d', ctx.plugin, '--log-level=pmd.net.vnet:info'] + eal
             if sc.group == 'q35' and sc.mode != 'modern':
                 eal.append('--iova-mode=pa')   # the device bypasses the vIOMMU
             app = ['--port-topology=loop', '--total-num-mbufs=2048', '--mbuf-size=10240']
-            tp = vmlib.GuestTestpmd(ctx.guest, sc.name, eal, app)
+            tp = vmlib.GuestTestpmd(ctx.guest, sc.name, eal, app, testpmd=o.testpmd)
             tp.start()
             init = tp.wait_prompt(min(90, o.timeout))
             text = tp.text()

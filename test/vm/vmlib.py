@@ -64,6 +64,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 GUEST_LIB = os.path.join(HERE, 'guest', 'lib.sh')
 VNET_CACHE = os.environ.get('VNET_CACHE', '/var/cache/vnet')
+# dpdk-testpmd of the DPDK under test, host and guest (e.g. a ci/build-dpdk prefix's bin/)
+TESTPMD = os.environ.get('VNET_TESTPMD', 'dpdk-testpmd')
 BUSYBOX = '/bin/busybox'
 SHARE_MNT = '/run/vnet'   # where the writable share appears in the guest
 
@@ -495,7 +497,7 @@ class VhostPort:
 class HostBackend:
     """Host dpdk-testpmd (-i, --no-pci --no-huge) with vhost-user ports, driven over stdin."""
 
-    def __init__(self, workdir, ports, testpmd='dpdk-testpmd', mem_mb=1024,
+    def __init__(self, workdir, ports, testpmd=TESTPMD, mem_mb=1024,
                  mbufs=16384, mbuf_size=None, extra_eal=(), extra_app=(), sockdir=None):
         self.workdir = workdir
         self.sockdir = sockdir or workdir
@@ -1006,7 +1008,7 @@ class Machine:
 class GuestTestpmd:
     """An interactive dpdk-testpmd in the guest; commands go through a fifo, output to the share."""
 
-    def __init__(self, guest, name, eal_args=(), app_args=(), testpmd='dpdk-testpmd'):
+    def __init__(self, guest, name, eal_args=(), app_args=(), testpmd=TESTPMD):
         self.guest = guest
         self.name = name
         self.eal_args = list(eal_args)
