@@ -60,18 +60,44 @@ vnet_dpdk_src() {
 	printf '%s\n' "${tree%/}"
 }
 
-# Passed and failed tests of a meson JSON test log (meson-logs/testlog*.json),
-# as "N M"; "0 1" when it lists no test.
-vnet_meson_counts() {
-	/usr/bin/python3 - "$1" <<'PY'
+# Run one meson test suite honestly: old results are deleted first, the
+# number of results must equal the number of registered tests, and meson's
+# exit status must agree with its JSON.  Prints "P F S NOTE" (passed, failed,
+# skipped, what disagreed); the suite's output goes to the file $4.
+#   vnet_meson_suite BUILD_DIR SUITE LOGBASE LOG
+vnet_meson_suite() {
+	local b=$1 suite=$2 base=$3 log=$4 json want rc
+	json=$b/meson-logs/$base.json
+	rm -f "$json" "$b/meson-logs/$base.txt" "$log"
+	want=$(meson test -C "$b" --list --suite "$suite" 2>/dev/null | grep -c .)
+	meson test -C "$b" --suite "$suite" --print-errorlogs --num-processes 1 \
+		--logbase "$base" >"$log" 2>&1
+	rc=$?
+	if [ ! -f "$json" ]; then
+		echo "0 1 0 no result file $json"
+		return
+	fi
+	/usr/bin/python3 - "$json" "$want" "$rc" <<'PY'
 import json, sys
-ok = bad = 0
+ok = bad = skip = 0
 for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if r.get('result') in ('OK', 'EXPECTEDFAIL'):
+    res = json.loads(line).get('result')
+    if res in ('OK', 'EXPECTEDFAIL'):
         ok += 1
-    elif r.get('result') != 'SKIP':
+    elif res == 'SKIP':
+        skip += 1
+    else:
         bad += 1
-print(ok, bad if ok + bad else 1)
+want, rc = int(sys.argv[2]), int(sys.argv[3])
+notes = []
+if ok + bad + skip != want:
+    bad += 1
+    notes.append('%d results for %d registered tests' % (ok + bad - 1 + skip, want))
+if rc != 0 and bad == 0:
+    bad = 1
+    notes.append('meson exit status %d with no failure in its results' % rc)
+elif rc == 0 and bad:
+    notes.append('meson exit status 0 despite failures')
+print(ok, bad, skip, '; '.join(notes))
 PY
 }
