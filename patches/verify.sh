@@ -3,7 +3,7 @@
 #   1. copy the tree twice (it is never modified) and `git am` the series
 #      onto one copy;
 #   2. build both copies with make (patches/build-1711.sh; cached);
-#   3. run the VM scenarios of issue 4 with both testpmds in the guest
+#   3. run the backport VM scenarios with both testpmds in the guest
 #      (patches/verify_vm.py) and print the before/after table and
 #      "N passed, N failed".
 #

@@ -20,7 +20,7 @@ Every run: guest-tx (guest txonly -> host rxonly) then host-tx (host txonly ->
 guest rxonly), --seconds each; a run passes when 17.11 net_virtio made port 0
 and both directions moved at least --min-packets on both sides.
 
-A scenario passes when: the unpatched run gives the expected result (issue 4,
+A scenario passes when: the unpatched run gives the expected result (
 measured on 17.11.10: MMIO with uio_pci_generic/igb_uio fails with no port,
 the rest pass; on v17.11 itself PIO with uio_pci_generic fails too, see
 KNOWN_BEFORE); the patched run passes; and where the unpatched run passed, the
@@ -65,7 +65,7 @@ SCENARIOS = [
     ('mmio-none', 'mmio', 'none', 'stock', False, NODRV_MMIO_MSG),
 ]
 
-# Unpatched results that differ from issue 4's 17.11.10 measurement, by
+# Unpatched results that differ from the 17.11.10 measurement, by
 # (scenario, 17.11 minor release): (passes?, why).
 KNOWN_BEFORE = {
     ('pio-uio_pci_generic', 0): (

@@ -32,7 +32,7 @@ CRASH_RE = vmlib.CRASH_RE
 REMEDY_RE = re.compile(r'\b(valid:|use |drop |remove |without |run |bind |reserve |set |'
                        r'pass |give |load )', re.I)
 VIRTIO_NET_F_STATUS = 16
-BUDGET_S = 60   # per named test, the brief's target; reported, not enforced
+BUDGET_S = 60   # per named test: a target, reported, not enforced
 
 
 class Phase:
@@ -262,7 +262,7 @@ def t_devargs(env, phase):
     tp = env.testpmd('unknown', mod + ',bogus=1')
     check_refused(ph, tp, mod, ["unknown devarg 'bogus'", 'valid:'], 'unknown key')
 
-    # Phase 2: both bad values in one testpmd, one per device (saves an EAL
+    # Both bad values in one testpmd, one per device (saves an EAL
     # init under TCG); each device must be refused for its own value.
     ph = phase('bad-values')
     tp = env.testpmd('badvalues', '%s,speed=fast' % tra, eal=['-a', '%s,event_idx=2' % mod])
@@ -271,7 +271,7 @@ def t_devargs(env, phase):
 
 
 def t_modern_only(env, phase):
-    """Phase 4: force_legacy=1 on a modern-only device is refused clearly."""
+    """force_legacy=1 on a modern-only device is refused clearly."""
     mod = env.bdf['modern']
     ph = phase('force-legacy')
     tp = env.testpmd('fl-modern', mod + ',force_legacy=1')
@@ -317,7 +317,7 @@ def check_no_phys(ph, tp, bdf):
 
 
 def t_force_legacy(env, phase):
-    """Phase 3 (+8 on legacy): force_legacy=1 drives a transitional device's legacy BAR0."""
+    """force_legacy=1 drives a transitional device's legacy BAR0, also after a reset."""
     bdf = env.bdf['transitional']
     ph = phase('force-legacy')
     tp = env.testpmd('fl', bdf + ',force_legacy=1')
@@ -347,7 +347,7 @@ def t_force_legacy(env, phase):
 
 
 def t_ring_size_modern(env, phase):
-    """Phase 5: --rxd/--txd 4096 on a modern device is clamped to its queue size."""
+    """--rxd/--txd 4096 on a modern device is clamped to its queue size."""
     mod = env.bdf['modern']
     ph = phase('4096')
     # Log level warning: the line showing at all proves it is a warning.
@@ -370,7 +370,7 @@ def t_ring_size_modern(env, phase):
 
 
 def t_ring_size_legacy(env, phase):
-    """Phase 5: --rxd/--txd 128 on a legacy device: warned, its fixed size used."""
+    """--rxd/--txd 128 on a legacy device: warned, its fixed size used."""
     leg = env.bdf['legacy']
     ph = phase('128')
     tp = env.testpmd('rs-legacy', leg, app=['--rxd=128', '--txd=128'], level='warning')
@@ -391,7 +391,7 @@ def t_ring_size_legacy(env, phase):
 
 
 def t_backend_gone(env, phase, reconnect=False):
-    """Phase 7: the vhost-user backend goes away under a running guest testpmd."""
+    """The vhost-user backend goes away under a running guest testpmd."""
     bdf = env.bdf['modern']
     ph = phase('gone' if not reconnect else 'killed')
     tp = env.testpmd('gone', bdf)
@@ -499,12 +499,12 @@ def t_backend_gone(env, phase, reconnect=False):
 
 
 def t_backend_reconnect(env, phase):
-    """Phase 7: backend killed, restarted; QEMU reconnects; port stop/start resumes."""
+    """Backend killed, restarted; QEMU reconnects; port stop/start resumes."""
     t_backend_gone(env, phase, reconnect=True)
 
 
 def t_port_reset(env, phase):
-    """Phase 8: port stop / reset / start reconfigures and traffic passes again."""
+    """port stop / reset / start reconfigures and traffic passes again."""
     bdf = env.bdf['modern']
     ph = phase('modern')
     tp = env.testpmd('reset', bdf)
