@@ -593,6 +593,8 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 
 	ret = vnet_negotiate(hw);
 	if (ret == 0)
+		ret = vnet_transport_check_dma(hw);
+	if (ret == 0)
 		ret = vnet_read_config(hw);
 	/* Leave the device quiet until dev_start. */
 	vnet_reset(hw);

@@ -33,7 +33,10 @@ struct vnet_hw {
 	char name[PCI_PRI_STR_SIZE + 1]; /* PCI address, for every log line */
 	uint16_t port_id;
 	bool modern;
+	enum vnet_kdrv kdrv;
+	bool iommu_group;      /* sysfs lists an IOMMU group for the device */
 	bool started;
+	bool reset_unconfirmed;  /* the device never acknowledged a reset */
 	uint64_t host_features;
 	uint64_t guest_features;
 	uint16_t max_queue_pairs;
