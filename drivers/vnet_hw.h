@@ -36,6 +36,7 @@ struct vnet_hw {
 	enum vnet_kdrv kdrv;
 	bool iommu_group;      /* sysfs lists an IOMMU group for the device */
 	bool started;
+	bool reset_event_raised; /* RTE_ETH_EVENT_INTR_RESET sent since probe */
 	bool reset_unconfirmed;  /* the device never acknowledged a reset */
 	uint64_t host_features;
 	uint64_t guest_features;
@@ -58,6 +59,8 @@ struct vnet_hw {
 	uint32_t legacy_cfg_off;
 	bool msix_enabled;
 
+	/* Device queue sizes, read after FEATURES_OK (virtio 1.2 §3.1.1). */
+	uint16_t queue_max[VNET_MAX_VQS];
 	struct vnet_virtqueue *vqs[VNET_MAX_VQS];
 };
 
