@@ -256,6 +256,35 @@ test_runts(void)
 }
 
 static void
+test_publish(void)
+{
+	struct rig g;
+	uint16_t h;
+
+	rig_init(&g, 8);
+	vnet_vring_take(&g.r, 1, &h);
+	vnet_vring_post(&g.r, h, &g.cookies[0], 100);
+	TAP_EQ(*g.r.avail_idx, 0, "posting does not publish");
+	*g.r.avail_event = 0;
+	TAP_OK(vnet_vring_publish(&g.r, true), "event idx: kick when avail passes avail_event");
+	TAP_EQ(*g.r.avail_idx, 1, "avail idx published");
+	TAP_EQ(g.r.kicked_idx, 1, "kick decision recorded");
+	vnet_vring_take(&g.r, 1, &h);
+	vnet_vring_post(&g.r, h, &g.cookies[1], 100);
+	*g.r.avail_event = 5;
+	TAP_OK(!vnet_vring_publish(&g.r, true), "event idx: no kick before avail_event");
+	vnet_vring_take(&g.r, 1, &h);
+	vnet_vring_post(&g.r, h, &g.cookies[2], 100);
+	*g.r.used_flags = VNET_USED_F_NO_NOTIFY;
+	TAP_OK(!vnet_vring_publish(&g.r, false), "flags: NO_NOTIFY suppresses the kick");
+	*g.r.used_flags = 0;
+	TAP_OK(vnet_vring_publish(&g.r, false), "flags: kick otherwise");
+	vnet_vring_suppress_interrupts(&g.r, true);
+	TAP_EQ(*g.r.used_event, 0x8000, "used_event kept half the index space ahead");
+	rig_fini(&g);
+}
+
+static void
 test_barriers(void)
 {
 	TAP_EQ(vnet_barrier_choose(VNET_BIT(VNET_F_ORDER_PLATFORM)), VNET_BARRIER_IO,
@@ -280,6 +309,7 @@ main(void)
 	test_double_use();
 	test_tx_len_ignored();
 	test_runts();
+	test_publish();
 	test_barriers();
 	return tap_done();
 }
