@@ -190,7 +190,9 @@ vnet_check_health(struct rte_eth_dev *dev)
 			      hw->host_features);
 	if (h == VNET_HEALTH_OK)
 		return 0;
-	if (!hw->reset_event_raised) {
+	if ((int)h != hw->health) {
+		/* Once per verdict, however often the application polls. */
+		hw->health = (int)h;
 		VNET_LOG(ERR, hw->name,
 			 "port %u: %s (status 0x%02x, features 0x%" PRIx64 " at probe); stopping its queues, reset the port (rte_eth_dev_reset)",
 			 hw->port_id, vnet_health_names[h], status,
@@ -468,6 +470,7 @@ vnet_dev_start(struct rte_eth_dev *dev)
 	}
 	hw->started = true;
 	hw->reset_event_raised = false;
+	hw->health = VNET_HEALTH_OK;
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		struct vnet_virtqueue *vq = dev->data->rx_queues[q];
 

@@ -38,6 +38,7 @@ struct vnet_hw {
 	bool started;
 	bool reset_event_raised; /* RTE_ETH_EVENT_INTR_RESET sent since probe */
 	bool reset_unconfirmed;  /* the device never acknowledged a reset */
+	int health;              /* last enum vnet_health verdict logged */
 	uint64_t host_features;
 	uint64_t guest_features;
 	uint16_t max_queue_pairs;
