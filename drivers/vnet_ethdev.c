@@ -279,9 +279,10 @@ vnet_dev_configure(struct rte_eth_dev *dev)
 	int ret;
 
 	ret = vnet_usable(hw);
+	if (ret == 0)
+		ret = vnet_check_health(dev); /* logged; the fix is a port reset */
 	if (ret != 0)
 		return ret;
-	vnet_check_health(dev);
 	ret = vnet_conf_queue_counts(dev->data->nb_rx_queues,
 				     dev->data->nb_tx_queues,
 				     hw->max_queue_pairs, err, sizeof(err));
@@ -660,9 +661,10 @@ vnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	int ret;
 
 	ret = vnet_usable(hw);
+	if (ret == 0)
+		ret = vnet_check_health(dev);
 	if (ret != 0)
 		return ret;
-	vnet_check_health(dev);
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		const struct vnet_virtqueue *vq = dev->data->rx_queues[q];
 
