@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,8 @@ parse_speed(const char *key, const char *val, uint32_t *out, char *err,
 
 	errno = 0;
 	v = val ? strtoul(val, &end, 10) : 0;
-	if (val == NULL || *val == '\0' || *val == '-' || *end != '\0' ||
+	/* strtoul alone would take " 10", "+10" and "-5". */
+	if (val == NULL || !isdigit((unsigned char)*val) || *end != '\0' ||
 	    errno != 0 || v == 0 || v > VNET_SPEED_MAX_MBPS) {
 		snprintf(err, errlen,
 			 "devarg %s='%s' is invalid: use a link speed in Mbps, 1..%u",

@@ -14,8 +14,10 @@
 #include <bus_pci_driver.h>
 
 #include "vnet_compat.h"
+#include "vnet_conf.h"
 #include "vnet_devargs.h"
 #include "vnet_dpdk.h"
+#include "vnet_health.h"
 #include "vnet_log.h"
 #include "vnet_pci.h"
 #include "vnet_rxtx.h"
@@ -29,13 +31,13 @@ RTE_LOG_REGISTER(vnet_logtype, pmd.net.vnet, NOTICE);
 #define VNET_SUPPORTED_FEATURES                                              \
 	(VNET_BIT(VNET_F_MAC) | VNET_BIT(VNET_F_STATUS) | VNET_BIT(VNET_F_MTU) | \
 	 VNET_BIT(VNET_F_ANY_LAYOUT) | VNET_BIT(VNET_F_RING_EVENT_IDX) |        \
-	 VNET_BIT(VNET_F_VERSION_1) | VNET_BIT(VNET_F_ACCESS_PLATFORM))
+	 VNET_BIT(VNET_F_VERSION_1) | VNET_BIT(VNET_F_ACCESS_PLATFORM) |       \
+	 VNET_BIT(VNET_F_ORDER_PLATFORM))
 
 #define VNET_DEFAULT_RING_SIZE 256
 #define VNET_DEFAULT_MTU 1500
 /* Largest frame one rx buffer can take: no mergeable rx buffers yet. */
 #define VNET_MAX_RX_PKTLEN 9728
-#define VNET_FRAME_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN)
 
 /* Config fields that only exist when their feature is offered. */
 static const struct {
@@ -116,6 +118,9 @@ vnet_negotiate(struct vnet_hw *hw)
 	}
 	hw->net_hdr_size = vnet_has_feature(hw, VNET_F_VERSION_1) ?
 			   VNET_NET_HDR_V1_SIZE : VNET_NET_HDR_LEGACY_SIZE;
+	/* Virtqueue discovery comes after FEATURES_OK (virtio 1.2 §3.1.1). */
+	for (i = 0; i < VNET_MAX_VQS; i++)
+		hw->queue_max[i] = ops->get_queue_size(hw, (uint16_t)i);
 	return 0;
 }
 
@@ -153,6 +158,62 @@ vnet_read_config(struct vnet_hw *hw)
 	return 0;
 }
 
+/*
+ * A port whose dev_reset failed has no transport: every control call
+ * refuses it instead of touching a device we no longer hold.
+ */
+static int
+vnet_usable(struct vnet_hw *hw)
+{
+	if (vnet_ops(hw) != NULL)
+		return 0;
+	VNET_LOG(ERR, hw->name,
+		 "port %u is closed (its last reset failed, see above); retry rte_eth_dev_reset or detach the device",
+		 hw->port_id);
+	return -ENODEV;
+}
+
+/*
+ * Is the device still the one we set up? If not, every queue is broken
+ * as if its ring had been, and the application is told to reset the port.
+ */
+static int
+vnet_check_health(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	const struct vnet_transport_ops *ops = vnet_ops(hw);
+	enum vnet_health h;
+	uint8_t status;
+	unsigned int i;
+
+	if (ops == NULL)
+		return -ENODEV;
+	status = ops->get_status(hw);
+	h = vnet_health_check(status, hw->started, ops->get_features(hw),
+			      hw->host_features);
+	if (h == VNET_HEALTH_OK)
+		return 0;
+	if ((int)h != hw->health) {
+		/* Once per verdict, however often the application polls. */
+		hw->health = (int)h;
+		VNET_LOG(ERR, hw->name,
+			 "port %u: %s (status 0x%02x, features 0x%" PRIx64 " at probe); stopping its queues, reset the port (rte_eth_dev_reset)",
+			 hw->port_id, vnet_health_names[h], status,
+			 hw->host_features);
+		if (h == VNET_HEALTH_REMOVED)
+			rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RMV,
+						     NULL);
+	}
+	for (i = 0; i < VNET_MAX_VQS; i++)
+		if (hw->vqs[i] != NULL)
+			vnet_vq_fail_device(hw->vqs[i], status);
+	if (!hw->reset_event_raised) {
+		hw->reset_event_raised = true;
+		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_RESET, NULL);
+	}
+	return -EIO;
+}
+
 static bool
 vnet_link_up(struct vnet_hw *hw)
 {
@@ -179,7 +240,8 @@ vnet_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 	};
 
 	RTE_SET_USED(wait_to_complete);
-	link.link_status = vnet_link_up(hw) ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
+	link.link_status = vnet_check_health(dev) == 0 && vnet_link_up(hw) ?
+			   RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
 	return rte_eth_linkstatus_set(dev, &link);
 }
 
@@ -199,6 +261,7 @@ vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->rx_offload_capa = 0;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->rx_desc_lim.nb_max = VNET_RING_MAX_SIZE;
+	/* Smaller rings reach queue setup, which says what is wrong. */
 	info->rx_desc_lim.nb_min = 1;
 	info->rx_desc_lim.nb_align = 1;
 	info->tx_desc_lim = info->rx_desc_lim;
@@ -215,7 +278,21 @@ vnet_dev_configure(struct rte_eth_dev *dev)
 {
 	struct vnet_hw *hw = hw_of(dev);
 	const struct rte_eth_conf *conf = &dev->data->dev_conf;
+	char err[256];
+	int ret;
 
+	ret = vnet_usable(hw);
+	if (ret == 0)
+		ret = vnet_check_health(dev); /* logged; the fix is a port reset */
+	if (ret != 0)
+		return ret;
+	ret = vnet_conf_queue_counts(dev->data->nb_rx_queues,
+				     dev->data->nb_tx_queues,
+				     hw->max_queue_pairs, err, sizeof(err));
+	if (ret != 0) {
+		VNET_LOG(ERR, hw->name, "port %u: %s", hw->port_id, err);
+		return ret;
+	}
 	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
 		VNET_LOG(ERR, hw->name,
 			 "rx mq_mode %d requested; vnet supports only RTE_ETH_MQ_RX_NONE",
@@ -236,7 +313,7 @@ vnet_queue_release(struct rte_eth_dev *dev, void **slot, uint16_t vq_index)
 {
 	struct vnet_hw *hw = hw_of(dev);
 
-	vnet_vq_free(*slot);
+	vnet_vq_free(*slot, !hw->reset_unconfirmed);
 	*slot = NULL;
 	hw->vqs[vq_index] = NULL;
 }
@@ -259,17 +336,20 @@ vnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		    struct rte_mempool *mp)
 {
 	struct vnet_hw *hw = hw_of(dev);
-	uint32_t frame = dev->data->mtu + VNET_FRAME_OVERHEAD;
-	uint32_t cap = vnet_rx_buf_capacity(mp);
 	struct vnet_virtqueue *vq;
+	char err[384];
 	int ret;
 
 	RTE_SET_USED(conf);
-	if (cap < frame) {
-		VNET_LOG(ERR, hw->name,
-			 "rx queue %u: mbufs of pool %s hold %u bytes, MTU %u needs %u (mergeable rx buffers are not supported yet); use a larger mbuf size (testpmd --mbuf-size) or a smaller MTU",
-			 qid, mp->name, cap, dev->data->mtu, frame);
-		return -EINVAL;
+	ret = vnet_usable(hw);
+	if (ret != 0)
+		return ret;
+	ret = vnet_conf_rx_buf(vnet_rx_buf_capacity(mp), mp->name,
+			       dev->data->mtu, vnet_has_feature(hw, VNET_F_MTU),
+			       hw->mtu, err, sizeof(err));
+	if (ret != 0) {
+		VNET_LOG(ERR, hw->name, "rx queue %u: %s", qid, err);
+		return ret;
 	}
 	if (dev->data->rx_queues[qid] != NULL)
 		vnet_rx_queue_release(dev, qid);
@@ -291,6 +371,9 @@ vnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	int ret;
 
 	RTE_SET_USED(conf);
+	ret = vnet_usable(hw);
+	if (ret != 0)
+		return ret;
 	if (dev->data->tx_queues[qid] != NULL)
 		vnet_tx_queue_release(dev, qid);
 	ret = vnet_vq_create(hw, VNET_VQ_TX, qid, nb_desc, socket, &vq);
@@ -311,6 +394,42 @@ vnet_rings_reset(struct vnet_hw *hw)
 			vnet_vq_reset_ring(hw->vqs[i]);
 }
 
+/* Every configured queue exists and still fits the device. */
+static int
+vnet_queues_ready(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	unsigned int i;
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++)
+		if (dev->data->rx_queues[q] == NULL) {
+			VNET_LOG(ERR, hw->name, "port %u: rx queue %u is not set up",
+				 hw->port_id, q);
+			return -EINVAL;
+		}
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		if (dev->data->tx_queues[q] == NULL) {
+			VNET_LOG(ERR, hw->name, "port %u: tx queue %u is not set up",
+				 hw->port_id, q);
+			return -EINVAL;
+		}
+	for (i = 0; i < VNET_MAX_VQS; i++) {
+		const struct vnet_virtqueue *vq = hw->vqs[i];
+
+		if (vq == NULL)
+			continue;
+		if (vq->vr.num > hw->queue_max[i] ||
+		    (!hw->modern && vq->vr.num != hw->queue_max[i])) {
+			VNET_LOG(ERR, hw->name,
+				 "port %u: virtqueue %u was set up with %u entries but the device now offers %u; set the queues up again",
+				 hw->port_id, i, vq->vr.num, hw->queue_max[i]);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
 static int
 vnet_dev_start(struct rte_eth_dev *dev)
 {
@@ -319,11 +438,9 @@ vnet_dev_start(struct rte_eth_dev *dev)
 	uint16_t q;
 	int ret;
 
-	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		if (dev->data->rx_queues[q] == NULL || dev->data->tx_queues[q] == NULL) {
-			VNET_LOG(ERR, hw->name, "queue pair %u is not set up", q);
-			return -EINVAL;
-		}
+	ret = vnet_usable(hw);
+	if (ret != 0)
+		return ret;
 	ret = vnet_negotiate(hw);
 	if (ret != 0)
 		goto fail;
@@ -335,6 +452,10 @@ vnet_dev_start(struct rte_eth_dev *dev)
 		ret = -EIO;
 		goto fail;
 	}
+	ret = vnet_queues_ready(dev);
+	if (ret != 0)
+		goto fail;
+	/* The reset above was confirmed: buffers held since are safe to free. */
 	vnet_rings_reset(hw);
 	for (q = 0; q < VNET_MAX_VQS; q++) {
 		if (hw->vqs[q] == NULL)
@@ -352,6 +473,8 @@ vnet_dev_start(struct rte_eth_dev *dev)
 		goto fail;
 	}
 	hw->started = true;
+	hw->reset_event_raised = false;
+	hw->health = VNET_HEALTH_OK;
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		struct vnet_virtqueue *vq = dev->data->rx_queues[q];
 
@@ -377,10 +500,20 @@ vnet_dev_stop(struct rte_eth_dev *dev)
 	struct rte_eth_link link = { .link_status = RTE_ETH_LINK_DOWN };
 	uint16_t q;
 
-	/* Reset first: the device must stop touching buffers before we free them. */
-	vnet_reset(hw);
+	if (vnet_ops(hw) == NULL)
+		return 0;
+	/*
+	 * Reset first: the device must stop touching buffers before we free
+	 * them. If it never confirms, the buffers stay in the rings, out of
+	 * the pool, until a later reset is confirmed (start, reset, close).
+	 */
+	if (vnet_reset(hw) == 0)
+		vnet_rings_reset(hw);
+	else
+		VNET_LOG(WARNING, hw->name,
+			 "port %u: keeping the rx/tx buffers out of their pools until the device confirms a reset",
+			 hw->port_id);
 	hw->started = false;
-	vnet_rings_reset(hw);
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
@@ -393,13 +526,15 @@ static void
 vnet_teardown(struct rte_eth_dev *dev)
 {
 	struct vnet_hw *hw = hw_of(dev);
+	bool was_started = hw->started;
 	uint16_t q;
 
 	if (vnet_ops(hw) == NULL)
 		return;
-	if (hw->started)
+	if (was_started)
 		vnet_dev_stop(dev);
-	else
+	/* Stopped ports get their reset here; unconfirmed ones a second try. */
+	if (!was_started || hw->reset_unconfirmed)
 		vnet_reset(hw);
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		vnet_rx_queue_release(dev, q);
@@ -479,6 +614,8 @@ static const struct {
 	{ "bytes", offsetof(struct vnet_vq_stats, bytes) },
 	{ "errors", offsetof(struct vnet_vq_stats, errors) },
 	{ "kicks", offsetof(struct vnet_vq_stats, kicks) },
+	{ "runts", offsetof(struct vnet_vq_stats, runts) },
+	{ "ring_faults", offsetof(struct vnet_vq_stats, ring_faults) },
 };
 #define VNET_NB_XSTATS (VNET_MAX_VQS * RTE_DIM(vnet_xstat_fields))
 
@@ -523,17 +660,26 @@ static int
 vnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct vnet_hw *hw = hw_of(dev);
+	char err[384];
 	uint16_t q;
+	int ret;
 
+	ret = vnet_usable(hw);
+	if (ret == 0)
+		ret = vnet_check_health(dev);
+	if (ret != 0)
+		return ret;
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		const struct vnet_virtqueue *vq = dev->data->rx_queues[q];
 
-		if (vq != NULL && vnet_rx_buf_capacity(vq->mp) <
-				  (uint32_t)mtu + VNET_FRAME_OVERHEAD) {
-			VNET_LOG(ERR, hw->name,
-				 "MTU %u does not fit rx queue %u buffers (%u bytes); set up rx queues with larger mbufs first",
-				 mtu, q, vnet_rx_buf_capacity(vq->mp));
-			return -EINVAL;
+		if (vq == NULL)
+			continue;
+		ret = vnet_conf_rx_buf(vnet_rx_buf_capacity(vq->mp), vq->mp->name,
+				       mtu, vnet_has_feature(hw, VNET_F_MTU),
+				       hw->mtu, err, sizeof(err));
+		if (ret != 0) {
+			VNET_LOG(ERR, hw->name, "MTU %u, rx queue %u: %s", mtu, q, err);
+			return ret;
 		}
 	}
 	return 0;
@@ -544,8 +690,22 @@ static int vnet_eth_dev_init(struct rte_eth_dev *dev);
 static int
 vnet_dev_reset(struct rte_eth_dev *dev)
 {
+	struct vnet_hw *hw = hw_of(dev);
+	char name[sizeof(hw->name)];
+	uint16_t port = hw->port_id;
+	int ret;
+
+	snprintf(name, sizeof(name), "%s", hw->name);
 	vnet_teardown(dev);
-	return vnet_eth_dev_init(dev);
+	ret = vnet_eth_dev_init(dev);
+	if (ret != 0) {
+		/* Init undid its own work: the port has no transport, and every op refuses it. */
+		VNET_LOG(ERR, name,
+			 "port %u: reset failed (%s); the port is closed: fix the device and retry rte_eth_dev_reset, or detach it",
+			 port, ret > 0 ? "device not usable by vnet" : strerror(-ret));
+		return ret > 0 ? -ENODEV : ret;
+	}
+	return 0;
 }
 
 static const struct eth_dev_ops vnet_eth_ops = {
@@ -596,6 +756,8 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 		return ret; /* 1: not ours, already explained */
 
 	ret = vnet_negotiate(hw);
+	if (ret == 0)
+		ret = vnet_transport_check_dma(hw);
 	if (ret == 0)
 		ret = vnet_read_config(hw);
 	/* Leave the device quiet until dev_start. */

@@ -33,7 +33,12 @@ struct vnet_hw {
 	char name[PCI_PRI_STR_SIZE + 1]; /* PCI address, for every log line */
 	uint16_t port_id;
 	bool modern;
+	enum vnet_kdrv kdrv;
+	bool iommu_group;      /* sysfs lists an IOMMU group for the device */
 	bool started;
+	bool reset_event_raised; /* RTE_ETH_EVENT_INTR_RESET sent since probe */
+	bool reset_unconfirmed;  /* the device never acknowledged a reset */
+	int health;              /* last enum vnet_health verdict logged */
 	uint64_t host_features;
 	uint64_t guest_features;
 	uint16_t max_queue_pairs;
@@ -55,6 +60,8 @@ struct vnet_hw {
 	uint32_t legacy_cfg_off;
 	bool msix_enabled;
 
+	/* Device queue sizes, read after FEATURES_OK (virtio 1.2 §3.1.1). */
+	uint16_t queue_max[VNET_MAX_VQS];
 	struct vnet_virtqueue *vqs[VNET_MAX_VQS];
 };
 

@@ -10,6 +10,7 @@
 #define VNET_HAVE_PORT_IO 1
 #endif
 
+#include "vnet_barrier.h"
 #include "vnet_io.h"
 
 /*
@@ -202,10 +203,14 @@ vnet_io_open(struct vnet_io *io, enum vnet_io_method method,
 	return ret;
 }
 
-/* Reads that fail return all-ones, as a PCI master abort would. */
+/*
+ * Reads that fail return all-ones, as a PCI master abort would. Each access
+ * sets last_error afresh, so one failure does not fail every later access.
+ */
 static void
 fd_read(struct vnet_io *io, uint32_t reg, void *buf, size_t n)
 {
+	io->last_error = 0;
 	if (pread(io->fd, buf, n, (off_t)(io->fd_offset + reg)) != (ssize_t)n) {
 		io->last_error = errno ? errno : EIO;
 		memset(buf, 0xff, n);
@@ -215,6 +220,7 @@ fd_read(struct vnet_io *io, uint32_t reg, void *buf, size_t n)
 static void
 fd_write(struct vnet_io *io, uint32_t reg, const void *buf, size_t n)
 {
+	io->last_error = 0;
 	if (pwrite(io->fd, buf, n, (off_t)(io->fd_offset + reg)) != (ssize_t)n)
 		io->last_error = errno ? errno : EIO;
 }
@@ -232,6 +238,7 @@ vnet_io_read##bits(struct vnet_io *io, uint32_t reg)                          \
 		break;                                                        \
 	case VNET_IO_MMIO:                                                    \
 		v = *(volatile uint##bits##_t *)(io->mmio + reg);             \
+		vnet_io_rmb_(); /* later loads wait for the register */       \
 		break;                                                        \
 	case VNET_IO_VFIO_RW:                                                 \
 		fd_read(io, reg, &v, sizeof(v));                              \
@@ -250,6 +257,7 @@ vnet_io_write##bits(struct vnet_io *io, uint32_t reg, uint##bits##_t v)       \
 		outx(v, io->port + reg);                                      \
 		break;                                                        \
 	case VNET_IO_MMIO:                                                    \
+		vnet_io_wmb_(); /* ring writes reach memory before the doorbell */ \
 		*(volatile uint##bits##_t *)(io->mmio + reg) = v;             \
 		break;                                                        \
 	case VNET_IO_VFIO_RW:                                                 \

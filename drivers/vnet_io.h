@@ -57,7 +57,7 @@ struct vnet_io {
 	volatile uint8_t *mmio; /* VNET_IO_MMIO */
 	int fd;                 /* VNET_IO_VFIO_RW */
 	uint64_t fd_offset;     /* VNET_IO_VFIO_RW: region offset in the fd */
-	int last_error;         /* errno of the last failed VFIO access, sticky */
+	int last_error;         /* errno of the latest access, 0 if it worked */
 };
 
 /* Inputs needed by the open functions; unused fields may stay 0. */

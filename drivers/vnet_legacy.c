@@ -55,12 +55,16 @@ legacy_read_dev_cfg(struct vnet_hw *hw, uint32_t off, void *dst, size_t len)
 	uint8_t *out = dst;
 	uint64_t start = (uint64_t)hw->legacy_cfg_off + off;
 	size_t i;
+	int err = 0;
 
 	if (start + len > io(hw)->len)
 		return -ERANGE;
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len; i++) {
 		out[i] = vnet_io_read8(io(hw), (uint32_t)(start + i));
-	return io(hw)->last_error ? -io(hw)->last_error : 0;
+		if (io(hw)->last_error != 0)
+			err = io(hw)->last_error;
+	}
+	return -err;
 }
 
 static uint16_t

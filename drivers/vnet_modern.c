@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Virtio 1.x PCI transport: registers in memory BARs found by capabilities. */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_io.h>
@@ -98,10 +99,33 @@ modern_get_isr(struct vnet_hw *hw)
 	return rte_read8(hw->isr);
 }
 
+/*
+ * One field with an access of its own width (virtio 1.2 §4.1.3.1: le16 and
+ * le32 fields are read whole); anything else, like the MAC, byte by byte.
+ */
+static void
+read_dev_field(struct vnet_hw *hw, uint32_t off, void *dst, size_t len)
+{
+	uint8_t *out = dst;
+	uint16_t v16;
+	uint32_t v32;
+	size_t i;
+
+	if (len == 2 && off % 2 == 0) {
+		v16 = rte_read16(hw->device + off);
+		memcpy(dst, &v16, 2);
+	} else if (len == 4 && off % 4 == 0) {
+		v32 = rte_read32(hw->device + off);
+		memcpy(dst, &v32, 4);
+	} else {
+		for (i = 0; i < len; i++)
+			out[i] = rte_read8(hw->device + off + i);
+	}
+}
+
 static int
 modern_read_dev_cfg(struct vnet_hw *hw, uint32_t off, void *dst, size_t len)
 {
-	uint8_t *out = dst;
 	int tries;
 
 	if ((uint64_t)off + len > hw->device_len)
@@ -109,10 +133,8 @@ modern_read_dev_cfg(struct vnet_hw *hw, uint32_t off, void *dst, size_t len)
 	/* Re-read until config_generation is stable around the copy. */
 	for (tries = 0; tries < VNET_CFG_GENERATION_TRIES; tries++) {
 		uint8_t before = common_read8(hw, VNET_COMMON_CFGGENERATION);
-		size_t i;
 
-		for (i = 0; i < len; i++)
-			out[i] = rte_read8(hw->device + off + i);
+		read_dev_field(hw, off, dst, len);
 		if (common_read8(hw, VNET_COMMON_CFGGENERATION) == before)
 			return 0;
 	}

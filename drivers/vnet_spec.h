@@ -38,6 +38,7 @@
 #define VNET_F_ACCESS_PLATFORM 33
 #define VNET_F_RING_PACKED 34
 #define VNET_F_IN_ORDER 35
+#define VNET_F_ORDER_PLATFORM 36
 
 #define VNET_BIT(b) (UINT64_C(1) << (b))
 

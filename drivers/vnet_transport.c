@@ -12,9 +12,11 @@
 #include <rte_bus_pci.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_vfio.h>
 #include <bus_pci_driver.h>
 
 #include "vnet_caps.h"
+#include "vnet_dma.h"
 #include "vnet_log.h"
 #include "vnet_pci.h"
 #include "vnet_spec.h"
@@ -110,6 +112,8 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	char err[256];
 	int ret, msix;
 
+	hw->kdrv = kdrv;
+	hw->iommu_group = kdrv == VNET_KDRV_VFIO && has_iommu_group(hw->name);
 	ret = check_binding(hw, kdrv);
 	if (ret != 0)
 		return ret;
@@ -173,6 +177,28 @@ vnet_transport_fini(struct rte_pci_device *pci, struct vnet_hw *hw)
 }
 
 int
+vnet_transport_check_dma(struct vnet_hw *hw)
+{
+	struct vnet_dma_case c = {
+		.kdrv = hw->kdrv,
+		/* noiommu vfio groups exist in sysfs but translate nothing. */
+		.translated = hw->iommu_group && rte_vfio_noiommu_is_enabled() != 1,
+		.iova_va = rte_eal_iova_mode() == RTE_IOVA_VA,
+		.device = !hw->modern ? VNET_DMA_DEV_LEGACY :
+			  vnet_has_feature(hw, VNET_F_ACCESS_PLATFORM) ?
+			  VNET_DMA_DEV_PLATFORM : VNET_DMA_DEV_BYPASS,
+	};
+	const struct vnet_dma_rule *rule = vnet_dma_check(&c);
+
+	if (rule->verdict == VNET_DMA_OK)
+		return 0;
+	VNET_LOG(ERR, hw->name,
+		 "refusing the %s device: bound to vfio-pci with an IOMMU group and EAL uses IOVA-as-VA, but the device would DMA to guest-physical addresses; %s",
+		 hw->modern ? "modern" : "legacy", rule->fix);
+	return -ENOTSUP;
+}
+
+int
 vnet_reset(struct vnet_hw *hw)
 {
 	const struct vnet_transport_ops *ops = vnet_ops(hw);
@@ -182,17 +208,22 @@ vnet_reset(struct vnet_hw *hw)
 	for (waited = 0; waited < VNET_RESET_WAIT_MS; waited++) {
 		uint8_t s = ops->get_status(hw);
 
-		if (s == VNET_STATUS_RESET)
+		if (s == VNET_STATUS_RESET) {
+			hw->reset_unconfirmed = false;
 			return 0;
+		}
 		if (s == 0xff) {
 			VNET_LOG(ERR, hw->name,
 				 "device status reads 0xff: the device is gone or its registers are unreachable");
+			hw->reset_unconfirmed = true;
 			return -ENODEV;
 		}
-		rte_delay_ms(1);
+		/* Sleep, not spin: a slow device must not eat the core. */
+		rte_delay_us_sleep(1000);
 	}
 	VNET_LOG(ERR, hw->name, "device did not complete reset within %d ms",
 		 VNET_RESET_WAIT_MS);
+	hw->reset_unconfirmed = true;
 	return -ETIMEDOUT;
 }
 

@@ -58,6 +58,12 @@ vnet_ops(const struct vnet_hw *hw)
 int vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw);
 void vnet_transport_fini(struct rte_pci_device *pci, struct vnet_hw *hw);
 
+/*
+ * Refuse a device that would bypass the IOMMU EAL relies on (see
+ * vnet_dma.h); call once features are known. 0 or -ENOTSUP, logged.
+ */
+int vnet_transport_check_dma(struct vnet_hw *hw);
+
 /* Reset and wait for the device to acknowledge it (bounded). */
 int vnet_reset(struct vnet_hw *hw);
 /* Status bits are only ever added, as the spec requires. */

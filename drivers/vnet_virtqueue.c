@@ -6,7 +6,9 @@
 
 #include <rte_malloc.h>
 #include <rte_memzone.h>
+#include <ethdev_driver.h>
 
+#include "vnet_conf.h"
 #include "vnet_log.h"
 #include "vnet_virtqueue.h"
 
@@ -48,25 +50,27 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 	       struct vnet_virtqueue **out)
 {
 	uint16_t index = 2 * queue_id + (role == VNET_VQ_TX);
-	uint16_t dev_max = vnet_ops(hw)->get_queue_size(hw, index);
+	/* Read after FEATURES_OK (virtio 1.2 §3.1.1 step 7), at negotiation. */
+	uint16_t dev_max = hw->queue_max[index];
 	enum vnet_ring_size_note note;
 	struct vnet_virtqueue *vq;
 	char mz_name[RTE_MEMZONE_NAMESIZE];
+	char err[256];
 	uint32_t num;
 	size_t ring_size;
+	int ret;
 
-	num = vnet_ring_choose_size(nb_desc, dev_max, !hw->modern, &note);
-	if (note == VNET_RING_SIZE_INVALID_DEVICE) {
-		VNET_LOG(ERR, hw->name,
-			 "%s queue %u: device reports queue size %u for virtqueue %u; need a power of two between 1 and %u",
-			 role_name(role), queue_id, dev_max, index,
-			 VNET_RING_MAX_SIZE);
-		return -EINVAL;
+	ret = vnet_conf_ring_size(role == VNET_VQ_TX, nb_desc, dev_max,
+				  !hw->modern, &num, &note, err, sizeof(err));
+	if (ret != 0) {
+		VNET_LOG(ERR, hw->name, "%s queue %u (virtqueue %u): %s",
+			 role_name(role), queue_id, index, err);
+		return ret;
 	}
 	log_size_note(hw, role, queue_id, nb_desc, num, dev_max, note);
 
 	vq = rte_zmalloc_socket("vnet_vq", sizeof(*vq) +
-				num * sizeof(struct vnet_vq_slot),
+				num * sizeof(struct vnet_desc_extra),
 				RTE_CACHE_LINE_SIZE, socket);
 	if (vq == NULL) {
 		VNET_LOG(ERR, hw->name, "%s queue %u: out of memory for queue state",
@@ -78,7 +82,6 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 	vq->index = index;
 	vq->queue_id = queue_id;
 	vq->port_id = hw->port_id;
-	vq->num = (uint16_t)num;
 	vq->hdr_size = hw->net_hdr_size;
 	vq->event_idx = vnet_has_feature(hw, VNET_F_RING_EVENT_IDX);
 	vq->can_push = vnet_has_feature(hw, VNET_F_VERSION_1) ||
@@ -95,9 +98,11 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 			 "%s queue %u: cannot reserve %zu bytes of IOVA-contiguous ring memory (%s); check hugepages",
 			 role_name(role), queue_id, ring_size,
 			 vq->ring_mz ? "no IOVA" : rte_strerror(rte_errno));
-		vnet_vq_free(vq);
+		vnet_vq_free(vq, true);
 		return -ENOMEM;
 	}
+	vnet_vring_init(&vq->vr, vq->ring_mz->addr, (uint16_t)num,
+			VNET_LEGACY_RING_ALIGN, vq->extra);
 	if (role == VNET_VQ_TX) {
 		snprintf(mz_name, sizeof(mz_name), "vnet_%u_vq%u_hdr",
 			 hw->port_id, index);
@@ -109,7 +114,7 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 			VNET_LOG(ERR, hw->name,
 				 "tx queue %u: cannot reserve header memory",
 				 queue_id);
-			vnet_vq_free(vq);
+			vnet_vq_free(vq, true);
 			return -ENOMEM;
 		}
 	}
@@ -119,53 +124,47 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 }
 
 void
-vnet_vq_free(struct vnet_virtqueue *vq)
+vnet_vq_free(struct vnet_virtqueue *vq, bool device_quiet)
 {
+	unsigned int held = 0;
+	uint16_t i;
+
 	if (vq == NULL)
 		return;
-	vnet_vq_reset_ring(vq);
-	rte_memzone_free(vq->ring_mz);
-	rte_memzone_free(vq->hdr_mz);
+	if (device_quiet) {
+		if (vq->ring_mz != NULL)
+			vnet_vq_reset_ring(vq);
+		rte_memzone_free(vq->ring_mz);
+		rte_memzone_free(vq->hdr_mz);
+	} else {
+		for (i = 0; vq->ring_mz != NULL && i < vq->vr.num; i++)
+			held += vq->extra[i].ndescs != 0;
+		VNET_LOG(WARNING, vq->hw->name,
+			 "%s queue %u: device did not confirm its reset; leaving its ring memory and %u in-flight buffers allocated so it cannot write into reused memory",
+			 role_name(vq->role), vq->queue_id, held);
+	}
 	rte_free(vq);
+}
+
+static void
+release_mbuf(void *cookie)
+{
+	rte_pktmbuf_free(cookie);
 }
 
 void
 vnet_vq_reset_ring(struct vnet_virtqueue *vq)
 {
-	uint8_t *base;
-	uint16_t i;
+	struct vnet_vring *r = &vq->vr;
 
-	for (i = 0; i < vq->num; i++) {
-		rte_pktmbuf_free(vq->slots[i].mbuf);
-		vq->slots[i].mbuf = NULL;
-		vq->slots[i].ndescs = 0;
-	}
-	if (vq->ring_mz == NULL)
-		return;
-	base = vq->ring_mz->addr;
-	memset(base, 0, vq->ring_mz->len);
-	vq->desc = (struct vnet_desc *)base;
-	vq->avail_flags = (volatile uint16_t *)(base + vnet_ring_avail_offset(vq->num));
-	vq->avail_idx = vq->avail_flags + 1;
-	vq->avail_ring = vq->avail_flags + 2;
-	vq->used_event = vq->avail_ring + vq->num;
-	vq->used_flags = (volatile uint16_t *)(base +
-			vnet_ring_used_offset(vq->num, VNET_LEGACY_RING_ALIGN));
-	vq->used_idx = vq->used_flags + 1;
-	vq->used_ring = (volatile struct vnet_used_elem *)(vq->used_flags + 2);
-	vq->avail_event = (volatile uint16_t *)(vq->used_ring + vq->num);
-
-	for (i = 0; i < vq->num; i++)
-		vq->desc[i].next = (uint16_t)(i + 1);
-	vq->free_head = 0;
-	vq->num_free = vq->num;
-	vq->avail_shadow = 0;
-	vq->kicked_idx = 0;
-	vq->last_used = 0;
+	vnet_vring_reset(r, release_mbuf);
+	r->io_barriers = vnet_barrier_choose(vq->hw->guest_features) ==
+			 VNET_BARRIER_IO;
+	vq->fault_reported = false;
 	/* Without event index the flag is how a polling driver says "no irq". */
 	if (!vq->event_idx)
-		*vq->avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
-	vnet_vq_suppress_interrupts(vq);
+		*r->avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
+	vnet_vring_suppress_interrupts(r, vq->event_idx);
 }
 
 int
@@ -174,10 +173,10 @@ vnet_vq_attach(struct vnet_virtqueue *vq)
 	rte_iova_t iova = vq->ring_mz->iova;
 	struct vnet_queue_addrs q = {
 		.index = vq->index,
-		.size = vq->num,
+		.size = vq->vr.num,
 		.desc = iova,
-		.avail = iova + vnet_ring_avail_offset(vq->num),
-		.used = iova + vnet_ring_used_offset(vq->num, VNET_LEGACY_RING_ALIGN),
+		.avail = iova + vnet_ring_avail_offset(vq->vr.num),
+		.used = iova + vnet_ring_used_offset(vq->vr.num, VNET_LEGACY_RING_ALIGN),
 	};
 
 	return vnet_ops(vq->hw)->setup_queue(vq->hw, &q, &vq->notify_addr);
@@ -186,20 +185,37 @@ vnet_vq_attach(struct vnet_virtqueue *vq)
 void
 vnet_vq_publish_and_kick(struct vnet_virtqueue *vq)
 {
-	uint16_t old = vq->kicked_idx, new = vq->avail_shadow;
-	bool kick;
-
-	/* Descriptors and ring entries must be visible before the index. */
-	__atomic_store_n(vq->avail_idx, new, __ATOMIC_RELEASE);
-	/* And the index before we read the device's suppression state. */
-	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (vq->event_idx)
-		kick = vnet_need_event(*vq->avail_event, new, old);
-	else
-		kick = !(*vq->used_flags & VNET_USED_F_NO_NOTIFY);
-	vq->kicked_idx = new;
-	if (kick) {
+	if (vnet_vring_publish(&vq->vr, vq->event_idx)) {
 		vnet_ops(vq->hw)->notify(vq->hw, vq->index, vq->notify_addr);
 		vq->stats.kicks++;
 	}
+}
+
+void
+vnet_vq_report_broken(struct vnet_virtqueue *vq)
+{
+	struct vnet_vring *r = &vq->vr;
+	struct vnet_hw *hw = vq->hw;
+
+	if (vq->fault_reported)
+		return;
+	vq->fault_reported = true;
+	vq->stats.ring_faults++;
+	VNET_LOG(ERR, hw->name,
+		 "port %u %s queue %u (virtqueue %u) is broken: %s (values %u, %u; last_used %u, ring size %u); the queue stops until the port is reset (rte_eth_dev_reset)",
+		 vq->port_id, role_name(vq->role), vq->queue_id, vq->index,
+		 vnet_ring_fault_names[r->fault], r->fault_a, r->fault_b,
+		 r->last_used, r->num);
+	if (!hw->reset_event_raised) {
+		hw->reset_event_raised = true;
+		rte_eth_dev_callback_process(&rte_eth_devices[vq->port_id],
+					     RTE_ETH_EVENT_INTR_RESET, NULL);
+	}
+}
+
+void
+vnet_vq_fail_device(struct vnet_virtqueue *vq, uint8_t status)
+{
+	vnet_vring_fail(&vq->vr, VNET_RING_DEVICE, status, 0);
+	vnet_vq_report_broken(vq);
 }

@@ -5,6 +5,46 @@
 #include "tap.h"
 #include "vnet_devargs.h"
 
+/* Every invalid value of every key, and malformed lists: one message each. */
+static const struct {
+	const char *args;
+	const char *names; /* the key and value as the message quotes them */
+	const char *fix;   /* what the message says to use */
+} invalid[] = {
+	{ "force_legacy=2", "force_legacy='2'", "use 0 or 1" },
+	{ "force_legacy=true", "force_legacy='true'", "use 0 or 1" },
+	{ "force_legacy=", "force_legacy=''", "use 0 or 1" },
+	{ "event_idx=-1", "event_idx='-1'", "use 0 or 1" },
+	{ "event_idx=01", "event_idx='01'", "use 0 or 1" },
+	{ "event_idx", "event_idx=''", "use 0 or 1" },
+	{ "speed=", "speed=''", "1..400000" },
+	{ "speed=1e3", "speed='1e3'", "1..400000" },
+	{ "speed=10Mbps", "speed='10Mbps'", "1..400000" },
+	{ "speed= 10", "speed=' 10'", "1..400000" },
+	{ "speed=0x10", "speed='0x10'", "1..400000" },
+	{ "speed=+10", "speed='+10'", "1..400000" },
+	{ "speed", "speed=''", "1..400000" },
+	{ "Speed=100", "unknown devarg 'Speed'", "valid: force_legacy" },
+	{ "iommu=1", "unknown devarg 'iommu'", "valid: force_legacy" },
+	{ "event_idx=1,force_legacy=x", "force_legacy='x'", "use 0 or 1" },
+};
+
+static void
+test_invalid_table(void)
+{
+	struct vnet_devargs da;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		err[0] = '\0';
+		TAP_EQ(vnet_devargs_parse(invalid[i].args, &da, err, sizeof(err)), -EINVAL,
+		       "'%s' is refused", invalid[i].args);
+		TAP_CONTAINS(err, invalid[i].names, "'%s': message quotes it", invalid[i].args);
+		TAP_CONTAINS(err, invalid[i].fix, "'%s': message says what to use", invalid[i].args);
+	}
+}
+
 int
 main(void)
 {
@@ -38,5 +78,6 @@ main(void)
 	TAP_EQ(vnet_devargs_parse("speed=100,bogus=1", &da, err, sizeof(err)), -EINVAL,
 	       "a bad key after a good one fails");
 	TAP_CONTAINS(err, "'bogus'", "and names the bad key");
+	test_invalid_table();
 	return tap_done();
 }

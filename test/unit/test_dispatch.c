@@ -88,6 +88,8 @@ test_fd_access(void)
 	/* Past EOF pread returns 0 bytes: reads must give all-ones and flag it. */
 	TAP_EQ(vnet_io_read32(&io, 4096), 0xffffffff, "a failed read gives all-ones");
 	TAP_OK(io.last_error != 0, "and the failure is recorded");
+	TAP_EQ(vnet_io_read32(&io, 0), 0x11223344, "the next read still works");
+	TAP_EQ(io.last_error, 0, "and its error is its own: one failure is not sticky");
 	close(fd);
 }
 

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of the fuzz targets into corpus/<target>/.
+
+caps: the config spaces captured from QEMU (test/unit/data) with their
+BARs; vring: short driver/device operation streams in the input format
+fuzz_vring.c documents; devargs: valid and invalid devargs strings.
+"""
+import os
+import struct
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+data = os.path.join(here, '..', 'unit', 'data')
+
+
+def write(target, name, blob):
+    d = os.path.join(here, 'corpus', target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(blob)
+
+
+def bar_tail(resource):
+    tail = b''
+    for line in open(resource).read().splitlines()[:6]:
+        start, end, flags = (int(x, 16) for x in line.split())
+        kind = 0 if end == 0 else (1 if flags & 0x100 else 2)
+        tail += bytes([kind]) + struct.pack('<Q', end - start + 1 if end else 0)
+    return tail + b'\0'
+
+
+for f in sorted(os.listdir(data)):
+    if f.endswith('.bin'):
+        name = f[:-4]
+        cfg = open(os.path.join(data, f), 'rb').read()[:256]
+        write('caps', name, cfg + bar_tail(os.path.join(data, name + '.resource')))
+
+# vring opcodes: 0 post, 1 publish, 2 used entry (slot u8, id u32, len u32),
+# 3 used idx (u16), 4 device completes oldest (len u16), 5 consume,
+# 6 scribble (off u16, byte), 7 reset. Mode: bit0 rx, bit1 event idx, >>2 log2 size.
+RX, TX, EVT = 1, 0, 2
+def mode(rx, evt, log2):
+    return bytes([rx | evt | (log2 << 2)])
+def used(slot, id_, len_):
+    return bytes([2, slot]) + id_.to_bytes(4, 'big') + len_.to_bytes(4, 'big')
+
+traffic = b''.join(b'\0' for _ in range(8)) + b'\1' + b''.join(b'\4\0\x40' for _ in range(8)) + b'\5'
+write('vring', 'rx-traffic', mode(RX, EVT, 3) + traffic * 4 + b'\7')
+write('vring', 'tx-chains', mode(TX, 0, 4) + b''.join(b'\0\4' for _ in range(5)) + b'\1' +
+      b'\4\0\0' * 5 + b'\5' + b'\7')
+write('vring', 'rx-runt', mode(RX, 0, 2) + b'\0\1\4\0\x05\5')
+write('vring', 'rx-bad-id', mode(RX, EVT, 3) + b'\0\1' + used(0, 1000, 64) + b'\3\0\1\5\7')
+write('vring', 'rx-bad-len', mode(RX, EVT, 3) + b'\0\1' + used(0, 0, 99999) + b'\3\0\1\5\7')
+write('vring', 'idx-jump', mode(TX, 0, 3) + b'\0\1\3\x80\0\5\7')
+write('vring', 'double-use', mode(RX, 0, 3) + b'\0\1' + used(0, 0, 64) + used(1, 0, 64) +
+      b'\3\0\2\5\7')
+write('vring', 'scribble-next', mode(TX, 0, 3) + b'\6\0\x0e\xff\6\0\x1e\xff\0\3\0\3\5')
+
+for i, s in enumerate([b'force_legacy=1', b'event_idx=0,speed=10000', b'speed=400000',
+                       b'force_legasy=1', b'event_idx=yes', b'speed=-5', b'speed=',
+                       b'a=b=c', b',,,', b'speed=1,speed=2']):
+    write('devargs', 'seed%02d' % i, s)
