@@ -35,7 +35,6 @@ Prints a table and "N passed, N failed"; exit 1 if any scenario failed.
 import argparse
 import os
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -43,14 +42,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, 'test', 'vm'))
-import vmlib  # noqa: E402  (the harness helper's library)
+import traffic  # noqa: E402  (the VM harness's traffic rig)
+import vmlib  # noqa: E402  (the VM harness's library)
 from vmlib import VMError  # noqa: E402
 
-# BAR0 kind -> (virtio-net-pci properties, PCI slot, needs the patched QEMU)
-NICS = {
-    'pio': ('disable-modern=on', 6, False),
-    'mmio': ('disable-modern=on,legacy-bar-mmio=on', 8, True),
-}
+# BAR0 kind -> device mode of vmlib.DEVICE_MODES
+MODE_OF = {'pio': 'legacy', 'mmio': 'legacy-mmio'}
 
 # name -> (BAR0 kind, guest/lib.sh binding, guest kernel, unpatched 17.11 passes?,
 #          patched: None = must pass, else must fail with this text in its log)
@@ -106,59 +103,46 @@ class Run:
 
 
 class Boot:
-    """One guest boot (stock or noiommu kernel) with both NICs on one host backend."""
+    """One guest boot (stock or noiommu kernel) with both NICs on one host
+    backend: vmlib.Machine, keyed here by BAR0 kind."""
 
     def __init__(self, opts, group, logdir):
         self.opts, self.group = opts, group
         self.dir = os.path.join(logdir, group)
-        self.host = self.guest = None
-        self.sockdir = None
+        self.m = None
         self.bdf = {}
         self.port = {}
 
+    host = property(lambda self: self.m.host)
+    guest = property(lambda self: self.m.guest)
+
     def start(self):
         o = self.opts
-        os.makedirs(self.dir, exist_ok=True)
-        append = ''   # vmlib's Guest adds no_timer_check for loaded hosts
         if self.group == 'noiommu':
             kernel = vmlib.find_kernel(o.noiommu_kernel or
                                        vmlib.run_fixture('kernel/build', 'noiommu kernel'))
-            append += ' vfio.enable_unsafe_noiommu_mode=1'
+            append = 'vfio.enable_unsafe_noiommu_mode=1'
             kinds = ['mmio']
         else:
             kernel = vmlib.find_kernel(o.kernel)
+            append = ''
             kinds = ['pio', 'mmio']
         qemu = o.qemu_patched or vmlib.run_fixture('qemu/build', 'patched QEMU')
         initrd = vmlib.build_initramfs(kernel, log=log)
-        ports, nics = [], []
-        for k in kinds:
-            p = vmlib.VhostPort(k)
-            ports.append(p)
-            nics.append(vmlib.Nic(p, NICS[k][0], addr=NICS[k][1]))
-        # Unix socket paths are short: keep them out of the (long) log dir
-        self.sockdir = tempfile.mkdtemp(prefix='v1711-')
-        self.host = vmlib.HostBackend(self.dir, ports, sockdir=self.sockdir)
-        self.host.start()
-        self.guest = vmlib.Guest(self.dir, kernel, initrd, nics, qemu=qemu, append=append)
-        self.guest.start()
-        boot = self.guest.wait_agent()
         # 17.11 EAL takes every free hugepage; 64 x 2 MiB is plenty for testpmd
-        self.guest.run('vnet_hugepages 64', 60)
-        for k, nic, p in zip(kinds, nics, ports):
-            _, out = self.guest.run('vnet_bdf %s' % nic.path, 15)
-            self.bdf[k] = out.strip().splitlines()[-1]
-            self.port[k] = p.index
+        self.m = vmlib.Machine(self.dir, [MODE_OF[k] for k in kinds], kernel, initrd,
+                               qemu=qemu, append=append, hugepages=64, log=log)
+        boot = self.m.start()
+        for k in kinds:
+            self.bdf[k] = self.m.bdf[MODE_OF[k]]
+            self.port[k] = self.m.port[MODE_OF[k]]
         log('[1711] %s guest up in %.1f s (kernel %s; %s)' % (
             self.group, boot, kernel.path,
             ', '.join('%s BAR0 NIC %s' % (k, self.bdf[k]) for k in kinds)))
 
     def close(self):
-        if self.guest:
-            self.guest.shutdown(20)
-        if self.host:
-            self.host.stop()
-        if self.sockdir:
-            shutil.rmtree(self.sockdir, ignore_errors=True)
+        if self.m:
+            self.m.close()
 
 
 def log(msg):
@@ -178,49 +162,25 @@ def reason(text):
     return '; '.join(lines[:4]) or 'no port 0 and no EAL message'
 
 
-def traffic(o, boot, kind, tp, r):
-    h, P = boot.host, boot.port[kind]
-    secs = o.seconds
-    h.cmd('stop')
-    h.cmd('set portlist %d' % P)
-    # guest -> host
-    h.cmd('clear port stats all')
-    h.cmd('set fwd rxonly')
-    h.cmd('start')
-    tp.cmds(['clear port stats 0', 'set fwd txonly', 'start'])
-    t = time.monotonic()
-    time.sleep(secs)
-    gout = tp.cmds(['stop', 'show port stats 0'], 60)
-    dt = time.monotonic() - t
-    time.sleep(0.3)
-    h.cmd('stop')
-    g = vmlib.parse_port_stats(gout)
-    if g is None:
-        raise VMError('no guest port stats in: %s' % gout[-400:])
-    r.g_tx, r.h_rx = g['tx'], h.port_stats(P)['rx']
-    r.mpps_tx = r.h_rx / dt / 1e6
-    # host -> guest
-    h.cmd('clear port stats all')
-    h.cmd('set fwd txonly')
-    h.cmd('set txpkts 64')
-    tp.cmds(['clear port stats 0', 'set fwd rxonly', 'start'])
-    h.cmd('start')
-    t = time.monotonic()
-    time.sleep(secs)
-    h.cmd('stop')
-    dt = time.monotonic() - t
-    time.sleep(0.3)
-    gout = tp.cmds(['stop', 'show port stats 0'], 60)
-    g = vmlib.parse_port_stats(gout)
-    if g is None:
-        raise VMError('no guest port stats in: %s' % gout[-400:])
-    r.g_rx, r.h_tx = g['rx'], h.port_stats(P)['tx']
-    r.mpps_rx = r.g_rx / dt / 1e6
+def run_traffic(o, boot, kind, tp, r):
+    """guest-tx then host-tx through the harness's traffic rig; the run passes
+    when both directions moved --min-packets on both sides with no errors."""
+    side = traffic.TestpmdSide(boot.host)
+    P = boot.port[kind]
+    tx = traffic.run_phase(side, P, tp, traffic.PHASES['guest-tx'], o.seconds)
+    r.g_tx, r.h_rx = tx.g['tx'], tx.hs['rx']
+    r.mpps_tx = r.h_rx / tx.dt / 1e6
+    rx = traffic.run_phase(side, P, tp, traffic.PHASES['host-tx'], o.seconds)
+    r.g_rx, r.h_tx = rx.g['rx'], rx.hs['tx']
+    r.mpps_rx = r.g_rx / rx.dt / 1e6
     need = o.min_packets
-    bad = [n for n, v in (('guest tx', r.g_tx), ('host rx', r.h_rx), ('host tx', r.h_tx),
-                          ('guest rx', r.g_rx)) if v < need]
+    bad = ['%s below %d packets' % (n, need) for n, v in (
+        ('guest tx', r.g_tx), ('host rx', r.h_rx), ('host tx', r.h_tx), ('guest rx', r.g_rx))
+        if v < need]
+    bad += ['%s %s = %d' % (who, k, st[k]) for who, st in (('guest', tx.g), ('guest', rx.g))
+            for k in ('rx_errors', 'tx_errors') if st[k]]
     r.ok = not bad
-    r.why = '' if r.ok else '%s below %d packets' % (', '.join(bad), need)
+    r.why = '; '.join(bad)
 
 
 def run_testpmd(o, boot, sc, which, testpmd):
@@ -242,7 +202,7 @@ def run_testpmd(o, boot, sc, which, testpmd):
         if not r.port:
             r.why = reason(text)
         else:
-            traffic(o, boot, kind, tp, r)
+            run_traffic(o, boot, kind, tp, r)
     except VMError as e:
         r.ok = False
         r.why = r.why or str(e).splitlines()[0]
