@@ -116,6 +116,9 @@ def main():
     ap.add_argument('results', nargs='+')
     ap.add_argument('--wall', help='wall time of the runs, for the notes')
     ap.add_argument('--rev', help='vnet commit the plugin was built from, for the notes')
+    ap.add_argument('--version', action='append', default=[], metavar='DPDK=RESULTS.json',
+                    help='the VM subset run with another DPDK (ci/dpdk-versions --vm); '
+                         'one column per version')
     a = ap.parse_args()
     rows, boots, walls = load(a.results)
     by = collections.defaultdict(list)
@@ -140,6 +143,25 @@ def main():
                 '%s %s' % (k, 'on' if on else 'off') for k, on in v.features.items()),
             'rows: ' + ' '.join(v.phases)) if x)
         out.append('| %s | %s | %s |' % (name, setting, cell(by.get(name))))
+    if a.version:
+        vers = []
+        for spec in a.version:
+            v, _, path = spec.partition('=')
+            vrows = load([path])[0]
+            vby = collections.defaultdict(list)
+            for r in vrows:
+                vby[r['name'].split('/')[0]].append(r)
+            vers.append((v, vby))
+        names = sorted({n for _, vby in vers for n, rs in vby.items()
+                        if rs[0].get('kind') != 'harness'})
+        out += ['', '## Other DPDK releases (net_vnet, each with its own testpmd)', '',
+                'The plugin built against each release (`ci/dpdk-versions --vm`), that '
+                "release's testpmd in the guest and as the host backend; 22.11 is the "
+                'table above.', '',
+                '| scenario | ' + ' | '.join(v for v, _ in vers) + ' |',
+                '| --- |' + ' --- |' * len(vers)]
+        for n in names:
+            out.append('| %s | %s |' % (n, ' | '.join(cell(vby.get(n)) for _, vby in vers)))
     shut = [r for r in rows if r.get('kind') == 'harness']
     out += ['', 'Guest boots: %d, shutdown rows %d passed, %d failed%s.' % (
         len(shut), sum(1 for r in shut if r['ok']), sum(1 for r in shut if not r['ok']),
