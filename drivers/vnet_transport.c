@@ -15,6 +15,7 @@
 #include <bus_pci_driver.h>
 
 #include "vnet_caps.h"
+#include "vnet_diagnose.h"
 #include "vnet_log.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
@@ -40,35 +41,6 @@ kdrv_of(const struct rte_pci_device *pci)
 	}
 }
 
-/* Name of the kernel driver bound to the device, or "none". */
-static void
-bound_driver(const char *bdf, char *out, size_t outlen)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "%s/%s/driver", rte_pci_get_sysfs_path(), bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		snprintf(out, outlen, "none");
-		return;
-	}
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	snprintf(out, outlen, "%s", base ? base + 1 : target);
-}
-
-static bool
-has_iommu_group(const char *bdf)
-{
-	char link[PATH_MAX];
-
-	snprintf(link, sizeof(link), "%s/%s/iommu_group",
-		 rte_pci_get_sysfs_path(), bdf);
-	return access(link, F_OK) == 0;
-}
-
 static int
 pci_cfg_read(void *ctx, void *buf, size_t len, size_t off)
 {
@@ -81,45 +53,18 @@ caps_diag(void *ctx, const char *msg)
 	VNET_LOG(NOTICE, (const char *)ctx, "%s", msg);
 }
 
-/* Refuse what cannot work, with a message that says what to do. */
+/* Refuse what cannot work, with the line vnet-doctor would print. */
 static int
-check_binding(struct vnet_hw *hw, enum vnet_kdrv kdrv)
+check_binding(struct rte_pci_device *pci, enum vnet_kdrv kdrv)
 {
-	char drv[PATH_MAX];
-
-	switch (kdrv) {
-	case VNET_KDRV_OTHER:
-		bound_driver(hw->name, drv, sizeof(drv));
-		VNET_LOG(NOTICE, hw->name,
-			 "skipped: bound to kernel driver '%s', which vnet cannot share; to use it with DPDK run: dpdk-devbind.py --bind=vfio-pci %s (or uio_pci_generic / igb_uio)",
-			 drv, hw->name);
-		return 1;
-	case VNET_KDRV_NONE:
-		VNET_LOG(NOTICE, hw->name,
-			 "skipped: no kernel driver bound; run: dpdk-devbind.py --bind=vfio-pci %s (or uio_pci_generic / igb_uio)",
-			 hw->name);
-		return 1;
-	case VNET_KDRV_VFIO:
-		if (!has_iommu_group(hw->name)) {
-			VNET_LOG(ERR, hw->name,
-				 "bound to vfio-pci but has no IOMMU group; give the VM a vIOMMU (e.g. QEMU -device intel-iommu with intel_iommu=on in the guest) or load vfio with enable_unsafe_noiommu_mode=1");
-			return -ENODEV;
-		}
-		break;
-	case VNET_KDRV_IGB_UIO:
-	case VNET_KDRV_UIO_GENERIC:
-		/* uio devices DMA to physical addresses, which --no-huge cannot pin. */
-		if (!rte_eal_has_hugepages()) {
-			VNET_LOG(ERR, hw->name,
-				 "bound to %s, which needs physical addresses for DMA, but DPDK runs without hugepages (--no-huge); reserve hugepages (e.g. echo 256 > /proc/sys/vm/nr_hugepages) and drop --no-huge, or bind the device to vfio-pci",
-				 vnet_kdrv_name(kdrv));
-			return -ENOMEM;
-		}
-		break;
+	switch (vnet_diagnose(pci, kdrv)) {
+	case VNET_PROBLEM_BINDING:
+		return kdrv == VNET_KDRV_OTHER || kdrv == VNET_KDRV_NONE ? 1 : -ENODEV;
+	case VNET_PROBLEM_PHYS_ADDR:
+		return -ENOMEM;
 	default:
-		break;
+		return 0; /* the rest is decided, and logged, as the device is mapped */
 	}
-	return 0;
 }
 
 int
@@ -136,7 +81,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	char err[256];
 	int ret, msix;
 
-	ret = check_binding(hw, kdrv);
+	ret = check_binding(pci, kdrv);
 	if (ret != 0)
 		return ret;
 
@@ -186,6 +131,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	if (ret == 0)
 		return 0;
 unmap:
+	vnet_diagnose(pci, kdrv);
 	rte_pci_unmap_device(pci);
 	return ret;
 }
