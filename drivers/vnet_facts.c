@@ -14,67 +14,6 @@
 #define CAP_SYS_RAWIO 17
 #define CAP_SYS_ADMIN 21
 
-long
-vnet_sysfs_read(const char *root, const char *path, char *buf, size_t len)
-{
-	char full[PATH_LEN];
-	size_t n;
-	FILE *f;
-
-	snprintf(full, sizeof(full), "%s%s", root, path);
-	f = fopen(full, "rb");
-	if (f == NULL || len == 0) {
-		if (f != NULL)
-			fclose(f);
-		return -1;
-	}
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return (long)n;
-}
-
-int
-vnet_sysfs_u64(const char *root, const char *path, unsigned long long *v)
-{
-	char buf[64], *end;
-
-	if (vnet_sysfs_read(root, path, buf, sizeof(buf)) <= 0)
-		return -1;
-	errno = 0;
-	*v = strtoull(buf, &end, 0);
-	if (end == buf || errno != 0)
-		return -1;
-	return 0;
-}
-
-int
-vnet_sysfs_link_base(const char *root, const char *path, char *out, size_t len)
-{
-	char full[PATH_LEN], target[PATH_LEN];
-	const char *base;
-	ssize_t n;
-
-	snprintf(full, sizeof(full), "%s%s", root, path);
-	n = readlink(full, target, sizeof(target) - 1);
-	if (n < 0)
-		return -1;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	snprintf(out, len, "%s", base ? base + 1 : target);
-	return 0;
-}
-
-int
-vnet_sysfs_exists(const char *root, const char *path)
-{
-	char full[PATH_LEN];
-	struct stat st;
-
-	snprintf(full, sizeof(full), "%s%s", root, path);
-	return stat(full, &st) == 0 || lstat(full, &st) == 0;
-}
-
 int
 vnet_bdf_normalize(const char *bdf, char out[VNET_BDF_LEN])
 {
@@ -212,49 +151,10 @@ vnet_facts_device(const char *root, const char *bdf, struct vnet_dev_facts *dev,
 	return 0;
 }
 
-static int
-dir_has_entry(const char *root, const char *path)
-{
-	char full[PATH_LEN];
-	struct dirent *e;
-	int found = 0;
-	DIR *d;
-
-	snprintf(full, sizeof(full), "%s%s", root, path);
-	d = opendir(full);
-	if (d == NULL)
-		return 0;
-	while (!found && (e = readdir(d)) != NULL)
-		found = e->d_name[0] != '.';
-	closedir(d);
-	return found;
-}
-
 int
 vnet_facts_iommu_groups(const char *root)
 {
-	return dir_has_entry(root, "/sys/kernel/iommu_groups");
-}
-
-/* The first line of root+path that starts with one of prefixes: its index, or -1. */
-static int
-find_line(const char *root, const char *path, const char *const *prefixes,
-	  int n, char *line, size_t len)
-{
-	char full[PATH_LEN];
-	int i, found = -1;
-	FILE *f;
-
-	snprintf(full, sizeof(full), "%s%s", root, path);
-	f = fopen(full, "r");
-	if (f == NULL)
-		return -1;
-	while (found < 0 && fgets(line, (int)len, f) != NULL)
-		for (i = 0; i < n && found < 0; i++)
-			if (strncmp(line, prefixes[i], strlen(prefixes[i])) == 0)
-				found = i;
-	fclose(f);
-	return found;
+	return vnet_sysfs_dir_has_entry(root, "/sys/kernel/iommu_groups");
 }
 
 static enum vnet_noiommu
@@ -275,7 +175,7 @@ read_noiommu(const char *root)
 		return VNET_NOIOMMU_UNKNOWN;
 	rel[strcspn(rel, "\n")] = '\0';
 	snprintf(path, sizeof(path), "/boot/config-%s", rel);
-	switch (find_line(root, path, cfg, 2, buf, sizeof(buf))) {
+	switch (vnet_sysfs_find_line(root, path, cfg, 2, buf, sizeof(buf))) {
 	case 0:
 		return VNET_NOIOMMU_LOADABLE;
 	case 1:
@@ -292,7 +192,7 @@ cap_eff(const char *root)
 	static const char *const key[] = { "CapEff:" };
 	char line[256];
 
-	if (find_line(root, "/proc/self/status", key, 1, line, sizeof(line)) != 0)
+	if (vnet_sysfs_find_line(root, "/proc/self/status", key, 1, line, sizeof(line)) != 0)
 		return 0;
 	return strtoull(line + strlen(key[0]), NULL, 16);
 }
@@ -339,7 +239,7 @@ vnet_facts_env(const char *root, struct vnet_env_facts *env)
 	long ps = sysconf(_SC_PAGESIZE);
 
 	memset(env, 0, sizeof(*env));
-	if (dir_has_entry(root, "/sys/class/iommu"))
+	if (vnet_sysfs_dir_has_entry(root, "/sys/class/iommu"))
 		env->platform = VNET_PLAT_IOMMU_ON;
 	else if (vnet_sysfs_exists(root, "/sys/firmware/acpi/tables/DMAR") ||
 		 vnet_sysfs_exists(root, "/sys/firmware/acpi/tables/IVRS"))

@@ -9,18 +9,10 @@
 
 #include <stddef.h>
 
+#include "vnet_sysfs.h"
 #include "vnet_verdict.h"
 
 #define VNET_PCI_DEVICES "/sys/bus/pci/devices"
-
-/* Read root+path into buf (NUL-terminated); bytes read, or -1. */
-long vnet_sysfs_read(const char *root, const char *path, char *buf, size_t len);
-/* Read a file holding one number (strtoull base 0); -1 if absent or bad. */
-int vnet_sysfs_u64(const char *root, const char *path, unsigned long long *v);
-/* The last path component of the symlink root+path; -1 if no link. */
-int vnet_sysfs_link_base(const char *root, const char *path, char *out, size_t len);
-/* Whether root+path exists. */
-int vnet_sysfs_exists(const char *root, const char *path);
 
 /* "00:04.0" -> "0000:00:04.0"; -1 if bdf is not a PCI address. */
 int vnet_bdf_normalize(const char *bdf, char out[VNET_BDF_LEN]);
