@@ -4,10 +4,8 @@
  * modern capabilities first and fall back to legacy BAR0 access.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rte_bus_pci.h>
 #include <rte_cycles.h>
