@@ -32,11 +32,18 @@ import matrix  # noqa: E402
 import vmlib  # noqa: E402
 from vmlib import VMError  # noqa: E402
 
-ACCESS_RE = re.compile(r'legacy virtio: BAR0 \S+ under \S+, access (\S+)')
+ACCESS_RE = re.compile(r'legacy virtio: BAR0 \S+ under \S+, access ([^\s,]+)')
 
 
-def doctor(ctx, path, bdf):
+def doctor(ctx, path, bdf, save=None):
+    """The doctor's JSON verdict for bdf, run in the guest; save: also keep its
+    human report (and the JSON) in that file."""
     rc, out = ctx.guest.run('%s --json --device %s' % (shlex.quote(path), bdf), 30, check=False)
+    if save:
+        _, text = ctx.guest.run('%s --device %s' % (shlex.quote(path), bdf), 30, check=False)
+        with open(save, 'w') as f:
+            f.write('$ vnet-doctor --device %s   # exit %d\n%s\n$ vnet-doctor --json --device %s\n%s'
+                    % (bdf, rc, text, bdf, out))
     try:
         return rc, json.loads(out)['devices'][0]
     except (ValueError, KeyError, IndexError):
@@ -75,9 +82,10 @@ def run_scenario(ctx, sc, opts):
     bdf = ctx.bdf[sc.mode]
     # every scenario starts from the device as booted: left to virtio-pci
     ctx.guest.run('vnet_bind %s virtio-pci' % bdf, 30)
-    _, before = doctor(ctx, opts.doctor, bdf)
+    keep = os.path.join(ctx.runner.logdir, sc.name + '-doctor-%s.txt')
+    _, before = doctor(ctx, opts.doctor, bdf, keep % 'before')
     ctx.guest.run('vnet_bind %s %s' % (bdf, sc.kdrv), 30)
-    rc, after = doctor(ctx, opts.doctor, bdf)
+    rc, after = doctor(ctx, opts.doctor, bdf, keep % 'after')
     if rc != (0 if after['net_vnet']['usable'] else 1):
         return ['doctor exit status %d disagrees with its verdict' % rc], after
     if not ctx.plugin:
