@@ -157,7 +157,7 @@ print_device(FILE *out, const struct doc_report *r, const struct doc_device *d)
 		snprintf(buf, sizeof(buf), "%u vectors, %s", d->msix_vectors,
 			 d->msix_enabled ? "enabled" : "disabled");
 	else
-		snprintf(buf, sizeof(buf), "none");
+		snprintf(buf, sizeof(buf), "%s", d->f.caps_known ? "none" : "unknown: needs root");
 	field(out, "  MSI-X", LABEL, buf);
 	if (d->f.ifname[0])
 		snprintf(buf, sizeof(buf), "%s, %s (operstate %s)%s", d->f.ifname,
