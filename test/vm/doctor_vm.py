@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """vnet-doctor in real guests: its verdict must agree with what testpmd does.
 
-For every scenario of the device x binding matrix (matrix.MODES x
-matrix.BINDINGS, net_vnet), in the guest of that binding's machine setup:
+For every scenario of the device x binding x driver matrix (matrix.MODES x
+matrix.BINDINGS x net_vnet/net_virtio), in the guest of that binding's
+machine setup:
 
   1. give the device back to virtio-pci (as booted) and run
      `vnet-doctor --json --device BDF`: it must say "not usable, binding";
   2. bind the device as the matrix does, run the doctor again;
-  3. start testpmd with the plugin (-a BDF, net_vnet logs at info) and check:
-     - usable per the doctor  <=> testpmd's port 0 is driven by net_vnet;
-     - usable: the transport and BAR0 access method net_vnet logs are the
-       doctor's ("modern virtio" / "legacy virtio: ... access <method>");
+  3. start testpmd (-a BDF; with the plugin for net_vnet, without it for
+     Debian's net_virtio; the PMD's init logs at info) and check:
+     - usable per the doctor (that PMD's plan) <=> port 0 is driven by it;
+     - usable: the transport, and for net_vnet the BAR0 access method, it
+       logs are the doctor's ("modern virtio" / "legacy virtio: ... access
+       <method>"; net_virtio: "modern virtio pci detected" / "trying with
+       legacy virtio pci", it does not log the access method);
      - refused and listed by EAL: net_vnet logs the doctor's own line;
      - the doctor's EAL hint (--iova-mode=pa on a legacy device behind the
        vIOMMU) is what the matrix passes anyway.
@@ -54,15 +58,21 @@ def doctor(ctx, path, bdf, save=None):
 def check(sc, before, after, text, owner):
     """The doctor's verdicts against what testpmd did; returns a list of failures."""
     bad = []
-    if sc.binding != 'kernel' and (before['net_vnet']['usable'] or
-                                   before['net_vnet']['problem'] != 'binding'):
-        bad.append('before binding: doctor says %r, want a binding problem'
-                   % before['net_vnet'])
-    v = after['net_vnet']
-    probed = owner == 'net_vnet'
+    pmd = matrix.DRIVERS[sc.driver]
+    if before[pmd]['usable'] or before[pmd]['problem'] != 'binding':
+        bad.append('before binding: doctor says %r, want a binding problem' % before[pmd])
+    v = after[pmd]
+    probed = owner == pmd
     if v['usable'] != probed:
         bad.append('doctor says %s, testpmd port 0 driver is %s' % (
             'usable' if v['usable'] else 'not usable (%s)' % v['why'], owner))
+    if pmd == 'net_virtio':
+        if v['usable'] and probed:
+            want = ('modern virtio pci detected' if v['transport'] == 'modern'
+                    else 'trying with legacy virtio pci')
+            if want not in text:
+                bad.append('doctor says %s; net_virtio did not log "%s"' % (v['transport'], want))
+        return bad
     if v['usable'] and probed:
         if v['transport'] == 'modern' and 'modern virtio' not in text:
             bad.append('doctor says modern; net_vnet did not log "modern virtio"')
@@ -88,10 +98,13 @@ def run_scenario(ctx, sc, opts):
     rc, after = doctor(ctx, opts.doctor, bdf, keep % 'after')
     if rc != (0 if after['net_vnet']['usable'] else 1):
         return ['doctor exit status %d disagrees with its verdict' % rc], after
-    if not ctx.plugin:
-        ctx.plugin = ctx.guest.stage(opts.plugin)
-    eal = ['-d', ctx.plugin, '-a', bdf, '--log-level=pmd.net.vnet:info',
-           '--lcores', '0@0,1@0', '--file-prefix=dr' + sc.name.replace('-', '')]
+    eal = ['-a', bdf, '--lcores', '0@0,1@0', '--file-prefix=dr' + sc.name.replace('-', '')]
+    if sc.driver == 'vnet':
+        if not ctx.plugin:
+            ctx.plugin = ctx.guest.stage(opts.plugin)
+        eal = ['-d', ctx.plugin, '--log-level=pmd.net.vnet:info'] + eal
+    else:
+        eal = ['--log-level=pmd.net.virtio.init:info'] + eal
     if sc.group == 'q35' and sc.mode != 'modern':
         eal.append('--iova-mode=pa')   # what the doctor's note asks for
     tp = vmlib.GuestTestpmd(ctx.guest, 'dr-' + sc.name, eal,
@@ -112,7 +125,7 @@ def run_scenario(ctx, sc, opts):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('patterns', nargs='*', help='scenario patterns (default: every *-vnet)')
+    ap.add_argument('patterns', nargs='*', help='scenario patterns (default: all, both drivers)')
     ap.add_argument('--doctor', required=True, help='vnet-doctor binary (host path)')
     ap.add_argument('--plugin', required=True, help='librte_net_vnet.so')
     ap.add_argument('--logdir')
@@ -123,7 +136,7 @@ def main():
             sys.exit('doctor_vm: %s does not exist; build first (meson compile -C build)' % f)
     a.doctor, a.plugin = os.path.abspath(a.doctor), os.path.abspath(a.plugin)
     vmlib.install_signal_handlers()
-    sel = [(sc, ph) for sc, ph in matrix.select(a.patterns or ['*-vnet']) if sc.driver == 'vnet']
+    sel = matrix.select(a.patterns or ['*'])
     o = matrix.Options()
     o.plugin, o.logdir, o.timeout = a.plugin, a.logdir, a.timeout
     runner = matrix.Runner(o)
@@ -140,7 +153,7 @@ def main():
                     bad, after = run_scenario(ctx, sc, a)
                 except VMError as e:
                     bad, after = [str(e).splitlines()[0]], None
-                v = after['net_vnet'] if after else {}
+                v = after[matrix.DRIVERS[sc.driver]] if after else {}
                 verdict = ('usable %s %s' % (v.get('transport'), v.get('access'))
                            if v.get('usable') else 'refused (%s)' % v.get('problem'))
                 rows.append((sc.name, verdict, bad))
