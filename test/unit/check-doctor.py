@@ -80,6 +80,14 @@ EXPECT = {
                            virtio=plan(True, transport='legacy', access='vfio-pread/pwrite'),
                            notify='one pwrite() syscall', fix=[]),
     }),
+    # no intel_iommu= on the command line: Debian's 6.1 kernel (built with
+    # CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF) enables the vIOMMU anyway
+    'q35-no-cmdline': dict(exit=1, env=dict(iommu='enabled', iommu_groups=True, cmdline_iommu=None),
+                           devices={
+        Q35_MODERN: dict(kind='modern', driver='virtio-pci', iommu='group',
+                         vnet=plan(False, 'binding', why='bound to the kernel driver virtio-pci'),
+                         fix=['modprobe vfio-pci', 'dpdk-devbind.py -b vfio-pci 0000:01:00.0']),
+    }),
     'noiommu': dict(exit=0, env=dict(noiommu='on', iova_mode='PA'), devices={
         PC['modern']: dict(kind='modern', driver='vfio-pci', iommu='noiommu-group',
                            vnet=USABLE_MODERN, fix=[]),

@@ -42,6 +42,11 @@ BOOTS = {
                 qemu=None, kernel=None,
                 nics=[('modern', 'disable-legacy=on,iommu_platform=on,ats=on', None, 9),
                       ('legacy', 'disable-modern=on', 6, None)]),
+    # the same vIOMMU, no intel_iommu= on the guest's command line
+    'q35-off': dict(machine='q35', append='',
+                    pre=['intel-iommu,intremap=on,caching-mode=on,device-iotlb=on'],
+                    qemu=None, kernel=None,
+                    nics=[('modern', 'disable-legacy=on,iommu_platform=on,ats=on', None, 9)]),
     'noiommu': dict(machine='pc', append='vfio.enable_unsafe_noiommu_mode=1', pre=[],
                     qemu=None, kernel='noiommu',
                     nics=[('modern', 'disable-legacy=on', 4, None),
@@ -65,6 +70,7 @@ TREES = {
                              'echo $modern > /sys/bus/pci/drivers_probe 2>/dev/null; '
                              'dmesg | grep -i vfio | tail -n 3; true'),
     'q35-viommu': ('q35', 'vnet_hugepages 64 && for b in $modern $legacy; do vnet_bind $b vfio-pci; done'),
+    'q35-no-cmdline': ('q35-off', 'vnet_hugepages 64'),
     'noiommu': ('noiommu', 'vnet_hugepages 64 && for b in $modern $legacy; do '
                            'vnet_bind $b vfio-pci-noiommu; done'),
     'legacy-mmio': ('mmio', 'vnet_hugepages 64 && vnet_bind ${legacy_mmio} uio_pci_generic'),
