@@ -4,7 +4,6 @@
  * modern capabilities first and fall back to legacy BAR0 access.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include <bus_pci_driver.h>
 
 #include "vnet_caps.h"
+#include "vnet_diagnose.h"
 #include "vnet_dma.h"
 #include "vnet_log.h"
 #include "vnet_pci.h"
@@ -25,25 +25,6 @@
 #define VNET_RESET_WAIT_MS 1000
 
 struct vnet_local vnet_locals[RTE_MAX_ETHPORTS];
-
-/* Name of the kernel driver bound to the device, or "none". */
-static void
-bound_driver(const char *bdf, char *out, size_t outlen)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "%s/%s/driver", rte_pci_get_sysfs_path(), bdf);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		snprintf(out, outlen, "none");
-		return;
-	}
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	snprintf(out, outlen, "%s", base ? base + 1 : target);
-}
 
 static bool
 has_iommu_group(const char *bdf)
@@ -67,35 +48,18 @@ caps_diag(void *ctx, const char *msg)
 	VNET_LOG(NOTICE, (const char *)ctx, "%s", msg);
 }
 
-/* Refuse what cannot work, with a message that says what to do. */
+/* Refuse what cannot work, with the line vnet-doctor would print. */
 static int
-check_binding(struct vnet_hw *hw, enum vnet_kdrv kdrv)
+check_binding(struct rte_pci_device *pci, enum vnet_kdrv kdrv)
 {
-	char drv[PATH_MAX];
-
-	switch (kdrv) {
-	case VNET_KDRV_OTHER:
-		bound_driver(hw->name, drv, sizeof(drv));
-		VNET_LOG(NOTICE, hw->name,
-			 "skipped: bound to kernel driver '%s', which vnet cannot share; to use it with DPDK run: dpdk-devbind.py --bind=vfio-pci %s (or uio_pci_generic / igb_uio)",
-			 drv, hw->name);
-		return 1;
-	case VNET_KDRV_NONE:
-		VNET_LOG(NOTICE, hw->name,
-			 "skipped: no kernel driver bound; run: dpdk-devbind.py --bind=vfio-pci %s (or uio_pci_generic / igb_uio)",
-			 hw->name);
-		return 1;
-	case VNET_KDRV_VFIO:
-		if (!has_iommu_group(hw->name)) {
-			VNET_LOG(ERR, hw->name,
-				 "bound to vfio-pci but has no IOMMU group; give the VM a vIOMMU (e.g. QEMU -device intel-iommu with intel_iommu=on in the guest) or load vfio with enable_unsafe_noiommu_mode=1");
-			return -ENODEV;
-		}
-		break;
+	switch (vnet_diagnose(pci, kdrv)) {
+	case VNET_PROBLEM_BINDING:
+		return kdrv == VNET_KDRV_OTHER || kdrv == VNET_KDRV_NONE ? 1 : -ENODEV;
+	case VNET_PROBLEM_PHYS_ADDR:
+		return -ENOMEM;
 	default:
-		break;
+		return 0; /* the rest is decided, and logged, as the device is mapped */
 	}
-	return 0;
 }
 
 int
@@ -114,7 +78,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 
 	hw->kdrv = kdrv;
 	hw->iommu_group = kdrv == VNET_KDRV_VFIO && has_iommu_group(hw->name);
-	ret = check_binding(hw, kdrv);
+	ret = check_binding(pci, kdrv);
 	if (ret != 0)
 		return ret;
 
@@ -164,6 +128,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	if (ret == 0)
 		return 0;
 unmap:
+	vnet_diagnose(pci, kdrv);
 	rte_pci_unmap_device(pci);
 	return ret;
 }
