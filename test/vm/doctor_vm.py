@@ -136,7 +136,8 @@ def main():
             sys.exit('doctor_vm: %s does not exist; build first (meson compile -C build)' % f)
     a.doctor, a.plugin = os.path.abspath(a.doctor), os.path.abspath(a.plugin)
     vmlib.install_signal_handlers()
-    sel = matrix.select(a.patterns or ['*'])
+    # the device x binding matrix itself, not its variants (one setting each)
+    sel = [(sc, ph) for sc, ph in matrix.select(a.patterns or ['*']) if sc.variant is None]
     o = matrix.Options()
     o.plugin, o.logdir, o.timeout = a.plugin, a.logdir, a.timeout
     runner = matrix.Runner(o)
