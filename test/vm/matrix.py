@@ -275,8 +275,7 @@ class Context:
         initrd = vmlib.build_initramfs(kernel, log=self.runner.log)
         kw = {}
         if self.group == 'q35':
-            kw = dict(machine='q35', append='intel_iommu=on', iommu_modes=['modern'],
-                      pre_devices=['intel-iommu,intremap=on,caching-mode=on,device-iotlb=on'])
+            kw = dict(vmlib.Q35_VIOMMU, iommu_modes=['modern'])
         elif self.group == 'noiommu':
             kw = dict(append='vfio.enable_unsafe_noiommu_mode=1')
         elif self.group == 'ovs':

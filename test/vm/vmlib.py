@@ -55,6 +55,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import tempfile
@@ -683,6 +684,9 @@ DEVICE_MODES = collections.OrderedDict([
                                    'port-io', 10)),
 ])
 Q35_ROOT_PORT_SLOT = 9   # a PCIe root port for a NIC that needs ATS (q35)
+# Machine arguments of a q35 guest with an emulated Intel IOMMU (vfio translates)
+Q35_VIOMMU = dict(machine='q35', append='intel_iommu=on',
+                  pre_devices=['intel-iommu,intremap=on,caching-mode=on,device-iotlb=on'])
 
 
 # ---------------------------------------------------------------- guest
@@ -720,7 +724,7 @@ class Guest:
 
     def __init__(self, workdir, kernel, initrd, nics=(), qemu='qemu-system-x86_64',
                  machine='pc', cpu='max', mem_mb=1024, smp=1, append='',
-                 extra_devices=(), pre_devices=(), script=None, name='guest'):
+                 extra_devices=(), pre_devices=(), script=None, name='guest', monitor=False):
         self.workdir = workdir
         self.kernel = kernel
         self.initrd = initrd
@@ -739,6 +743,9 @@ class Guest:
         self.ctl = os.path.join(self.share, 'ctl')
         self.console = os.path.join(workdir, 'console.log')
         self.qemu_log = os.path.join(workdir, 'qemu.log')
+        # monitor: an HMP monitor on a Unix socket (hmp()); short path, like vhost's
+        self.monitor = (os.path.join(tempfile.mkdtemp(prefix='vnetmon-'), 'hmp.sock')
+                        if monitor else None)
         self.proc = None
         self._n = 0
         self.t_start = None
@@ -749,7 +756,8 @@ class Guest:
              '-smp', str(self.smp), '-m', '%dM' % self.mem_mb,
              '-object', 'memory-backend-memfd,id=mem,size=%dM,share=on' % self.mem_mb,
              '-numa', 'node,memdev=mem',
-             '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none',
+             '-nodefaults', '-no-user-config', '-display', 'none', '-monitor',
+             'unix:%s,server=on,wait=off' % self.monitor if self.monitor else 'none',
              '-no-reboot', '-serial', 'file:' + self.console,
              '-kernel', self.kernel.path, '-initrd', self.initrd]
         for d in self.pre_devices:
@@ -771,7 +779,7 @@ class Guest:
                       i, n.port.sock, ',server=on,wait=off' if n.port.server else ''),
                   '-netdev', 'vhost-user,id=vn%d,chardev=vc%d' % (i, i)]
             n.mac = Nic.mac_for(i)
-            dev = 'virtio-net-pci,netdev=vn%d,mac=%s' % (i, n.mac)
+            dev = 'virtio-net-pci,netdev=vn%d,mac=%s,id=nic%d' % (i, n.mac, i)
             if n.root_port is not None:
                 a += ['-device', 'pcie-root-port,id=rp%d,bus=pcie.0,chassis=%d,addr=0x%x'
                       % (i, i + 1, n.root_port)]
@@ -824,6 +832,33 @@ class Guest:
         dst = os.path.join(d, os.path.basename(path))
         shutil.copyfile(path, dst)
         return SHARE_MNT + '/staged/' + os.path.basename(path)
+
+    def hmp(self, line, timeout=20):
+        """Run one HMP command on the monitor (Guest(monitor=True)); return its output."""
+        if not self.monitor:
+            raise VMError('guest has no monitor: create it with Guest(..., monitor=True)')
+        self.alive()
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        buf = b''
+        try:
+            s.connect(self.monitor)
+            for msg in (None, line):   # the banner's prompt, then the command's
+                if msg is not None:
+                    s.sendall(msg.encode() + b'\n')
+                    buf = b''
+                while not buf.endswith(b'(qemu) '):
+                    b = s.recv(4096)
+                    if not b:
+                        raise VMError('QEMU monitor closed during %r' % line)
+                    buf += b
+        except OSError as e:
+            raise VMError('QEMU monitor %s: %r failed: %s' % (self.monitor, line, e))
+        finally:
+            s.close()
+        # HMP echoes the line with terminal escapes; keep what follows the echo
+        out = re.sub(r'\x1b\[[0-9;]*[A-Za-z]|\r', '', buf.decode('utf-8', 'replace'))
+        return out[:-len('(qemu) ')].split('\n', 1)[-1].strip()
 
     def alive(self):
         if self.proc is None or self.proc.poll() is not None:
@@ -897,6 +932,8 @@ class Guest:
     def kill(self):
         if self.proc is not None:
             stop_proc(self.proc)
+        if self.monitor:
+            shutil.rmtree(os.path.dirname(self.monitor), ignore_errors=True)
         try:
             self._qlog.close()
         except Exception:
@@ -922,7 +959,8 @@ class Machine:
 
     def __init__(self, workdir, modes, kernel, initrd, qemu='qemu-system-x86_64',
                  machine='pc', append='', pre_devices=(), iommu_modes=(), backend=None,
-                 guest_cls=None, mem_mb=1024, hugepages=128, host_kw=None, log=print):
+                 guest_cls=None, mem_mb=1024, hugepages=128, host_kw=None, guest_kw=None,
+                 log=print):
         self.workdir, self.modes = workdir, list(modes)
         self.kernel, self.initrd, self.qemu = kernel, initrd, qemu
         self.machine, self.append, self.pre_devices = machine, append, list(pre_devices)
@@ -931,6 +969,7 @@ class Machine:
         self.guest_cls = guest_cls or Guest
         self.mem_mb, self.hugepages = mem_mb, hugepages
         self.host_kw = dict(host_kw or {})
+        self.guest_kw = dict(guest_kw or {})   # more Guest arguments (monitor=True)
         self.log = log
         self.host = self.guest = None
         self.hosts = []          # every backend started (new_host() adds more)
@@ -970,7 +1009,8 @@ class Machine:
                 self.nics.append(Nic(p, mode.props, addr=mode.slot))
         self.guest = self.guest_cls(self.workdir, self.kernel, self.initrd, self.nics,
                                     qemu=self.qemu, machine=self.machine, append=self.append,
-                                    pre_devices=self.pre_devices, mem_mb=self.mem_mb)
+                                    pre_devices=self.pre_devices, mem_mb=self.mem_mb,
+                                    **self.guest_kw)
         self.guest.start()
         self.boot_s = self.guest.wait_agent()
         if self.hugepages:

@@ -78,13 +78,17 @@ class Env:
     """One booted guest and its host backend (a vmlib.Machine); every process
     stopped on close()."""
 
-    def __init__(self, opts, test, modes, reconnect=False, mem_mb=1024):
+    def __init__(self, opts, test, modes, reconnect=False, mem_mb=1024, machine=None,
+                 binding='uio_pci_generic', monitor=False):
         self.opts = opts
         self.test = test
         self.dir = opts.logdir
         self.modes = modes             # device modes of vmlib.DEVICE_MODES, one NIC each
         self.reconnect = reconnect
         self.mem_mb = mem_mb
+        self.machine = dict(machine or {})   # Machine's machine/append/pre_devices
+        self.binding = binding         # guest/lib.sh vnet_bind driver for every NIC
+        self.monitor = monitor         # an HMP monitor (guest.hmp)
         self.m = None
         self.tps = []
         self.phase = None              # the running Phase (its testpmds' logs)
@@ -104,12 +108,14 @@ class Env:
         initrd = vmlib.build_initramfs(kernel)
         self.m = vmlib.Machine(self.dir, self.modes, kernel, initrd, qemu=self.opts.qemu,
                                mem_mb=self.mem_mb,
-                               guest_cls=ReconnectGuest if self.reconnect else None)
+                               guest_cls=ReconnectGuest if self.reconnect else None,
+                               guest_kw={'monitor': True} if self.monitor else None,
+                               **self.machine)
         self.boot_s = self.m.start()
         # EAL refuses -d below a world-writable dir (a clone under /tmp): stage it.
         self.plugin = self.guest.stage(self.opts.plugin)
         for name in self.modes:
-            self.guest.run('vnet_bind %s uio_pci_generic' % self.bdf[name], 30)
+            self.guest.run('vnet_bind %s %s' % (self.bdf[name], self.binding), 30)
         log('[robust] %s: guest up in %.1f s; NICs %s' % (
             self.test, self.boot_s, ', '.join('%s=%s' % kv for kv in self.bdf.items())))
 
@@ -536,6 +542,260 @@ def reset_and_check(ph, env, tp, bdf, transport):
     host_tx(ph, env, tp)
 
 
+def t_iommu_bypass(env, phase):
+    """A legacy device under vfio + vIOMMU: refused in IOVA-as-VA, works with PA."""
+    leg = env.bdf['legacy']
+    ph = phase('va-refused')
+    # No --iova-mode: EAL picks VA under vfio with an IOMMU group.
+    tp = env.testpmd('bypass-va', leg)
+    m = re.search(r"Selected IOVA mode '(\w+)'", tp.text())
+    if ph.check(m, "EAL did not say which IOVA mode it selected"):
+        ph.check(m.group(1) == 'VA', 'EAL selected IOVA mode %s, want VA (the case refused)'
+                 % m.group(1))
+    check_refused(ph, tp, leg, ['refusing the legacy device', 'IOVA-as-VA',
+                                '--iova-mode=pa'], 'legacy device, IOVA as VA')
+
+    ph = phase('pa-traffic')
+    tp = env.testpmd('bypass-pa', leg, eal=['--iova-mode=pa'])
+    if not ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
+        return
+    m = re.search(r"Selected IOVA mode '(\w+)'", tp.text())
+    ph.check(m and m.group(1) == 'PA', 'EAL IOVA mode %s with --iova-mode=pa'
+             % (m and m.group(1)))
+    ph.check(not net_vnet_lines(tp.text(), leg, 'refusing'), 'net_vnet refused the device '
+             'in PA mode')
+    _, link, drv = port_info(tp)
+    ph.check(drv == 'net_vnet' and link == 'up', 'driver %s, link %s; want net_vnet, up'
+             % (drv, link))
+    guest_tx(ph, env, tp)
+    host_tx(ph, env, tp)
+    quit_ok(ph, tp)
+    text = vmlib.read_from(env.guest.console, 0)
+    bad = vmlib.log_problems(text, 'kernel')
+    ph.check(not bad, 'guest kernel reports DMA faults or errors: %s' % bad[:3])
+
+
+MEMPOOL = 'mb_pool_0'   # testpmd's mbuf pool (one socket)
+
+
+def mbufs_in_use(ph, tp, pool=MEMPOOL):
+    """Mbufs of pool held outside the pool (testpmd dump_mempool:
+    size - common_pool_count - total_cache_count), or None."""
+    out = tp.cmd('dump_mempool')
+    blk = re.search(r'mempool <%s>@.*?(?=mempool <|\Z)' % re.escape(pool), out, re.S)
+    vals = {}
+    for k in ('size', 'common_pool_count', 'total_cache_count'):
+        m = blk and re.search(r'\b%s=(\d+)' % k, blk.group(0))
+        vals[k] = int(m.group(1)) if m else None
+    if not ph.check(None not in vals.values(), 'dump_mempool: no %s counts for %s in %r'
+                    % (', '.join(k for k, v in vals.items() if v is None), pool, out[-400:])):
+        return None
+    return vals['size'] - vals['common_pool_count'] - vals['total_cache_count']
+
+
+STOP_START_CYCLES = 1000
+RESET_CYCLES = 100
+CYCLES_PER_CALL = 25     # cycles sent to testpmd at once
+CYCLE_BUDGET_S = 200     # stop/start cycles (measured: 148 s for 1000); reset gets 60 s more
+
+
+def _cycles(ph, tp, what, cmds, n, deadline):
+    """Run n cycles of cmds, CYCLES_PER_CALL at a time, until deadline;
+    every command must say Done and nothing may fail.  Returns cycles run."""
+    done, t = 0, time.monotonic()
+    while done < n and time.monotonic() < deadline:
+        k = min(CYCLES_PER_CALL, n - done)
+        out = tp.cmds(cmds * k, 120)
+        bad = re.search(r'.*(Fail|rror|Can not|nvalid).*', out)
+        if not ph.check(not bad and out.count('Done') >= len(cmds) * k,
+                        '%s cycle %d..%d: %s' % (what, done + 1, done + k,
+                                                 bad.group(0) if bad else out[-300:])):
+            return done
+        done += k
+    dt = time.monotonic() - t
+    ph.note('%s: %d of %d cycles in %.1f s (%.1f cycles/s)' % (what, done, n, dt,
+                                                             done / dt if dt else 0))
+    ph.check(done == n, '%s: only %d of %d cycles within the time budget' % (what, done, n))
+    return done
+
+
+def t_stop_start(env, phase):
+    """1000 port stop/start and 100 stop/reset/start cycles: no mbuf leaked, traffic after."""
+    bdf = env.bdf['modern']
+    ph = phase('cycles')
+    tp = env.testpmd('ss', bdf, level='warning')
+    if not ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
+        return
+    guest_tx(ph, env, tp)   # the tx ring has held mbufs once
+    tp.cmd('port stop 0', 60)
+    stopped0 = mbufs_in_use(ph, tp)
+    tp.cmd('port start 0', 60)
+    base = mbufs_in_use(ph, tp)
+    ph.note('mbufs in use: %s stopped, %s started (baseline)' % (stopped0, base))
+    ph.check(stopped0 == 0, 'a stopped port holds %s mbufs, want 0' % stopped0)
+    deadline = time.monotonic() + CYCLE_BUDGET_S
+    _cycles(ph, tp, 'port stop/start', ['port stop 0', 'port start 0'], STOP_START_CYCLES,
+            deadline)
+    _cycles(ph, tp, 'port stop/reset/start', ['port stop 0', 'port reset 0', 'port start 0'],
+            RESET_CYCLES, deadline + 60)
+    after = mbufs_in_use(ph, tp)
+    tp.cmd('port stop 0', 60)
+    stopped1 = mbufs_in_use(ph, tp)
+    tp.cmd('port start 0', 60)
+    ph.note('mbufs in use after the cycles: %s started, %s stopped' % (after, stopped1))
+    ph.check(after == base, 'mbufs in use after the cycles %s, baseline %s' % (after, base))
+    ph.check(stopped1 == 0, 'a stopped port holds %s mbufs after the cycles, want 0'
+             % stopped1)
+    m = re.findall(r'rx_mbuf_allocation_errors:\s*(\d+)', tp.cmd('show port xstats 0'))
+    ph.check(m and int(m[-1]) == 0, 'rx_mbuf_allocation_errors %s' % m)
+    ph = phase('traffic')
+    guest_tx(ph, env, tp)
+    host_tx(ph, env, tp)
+    quit_ok(ph, tp)
+
+
+def _wait_gone(env, bdf, idx, timeout=30):
+    """device_del is done: the guest removed bdf and QEMU no longer lists the NIC."""
+    def gone():
+        rc, _ = env.guest.run('[ ! -e /sys/bus/pci/devices/%s ]' % bdf, 10, check=False)
+        return rc == 0 and 'id "nic%d"' % idx not in env.guest.hmp('info pci')
+    vmlib.wait_until(gone, timeout, '%s to be unplugged' % bdf, interval=1.0,
+                     alive=env.guest.alive)
+
+
+# What the guest sees of an unplugged NIC, measured with QEMU 7.2 (pc, ACPI
+# hotplug, uio_pci_generic): reads of its vanished port-I/O BAR return all
+# ones, so the status reads 0xff and net_vnet reports a removal (testpmd then
+# detaches the port); reads of a vanished memory BAR return 0, so a modern
+# device looks as if it reset itself: net_vnet raises a reset event.
+# mode -> (net_vnet verdict, testpmd event, ports left)
+UNPLUG = {
+    'modern': ('device dropped DRIVER_OK', 'reset', 1),
+    'legacy': ('device status reads 0xff', 'device removal', 0),
+}
+
+
+def t_hot_unplug(env, phase):
+    """device_del of the NIC under a forwarding guest testpmd: no crash, quit exits 0."""
+    qlog0 = vmlib.file_size(env.guest.qemu_log)
+    for idx, mode in enumerate(env.modes):
+        bdf = env.bdf[mode]
+        hport = env.m.port[mode]
+        ph = phase(mode)
+        tp = env.testpmd('rmv-' + mode, bdf)
+        if not ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
+            continue
+        h = env.host
+        h.cmd('stop')
+        h.cmd('set portlist %d' % hport)
+        h.cmd('set fwd rxonly')
+        h.cmd('clear port stats %d' % hport)
+        h.cmd('start')
+        tp.cmds(['set fwd txonly', 'start'])
+        try:
+            vmlib.wait_until(lambda: h.port_stats(hport)['rx'] >= 1000, 20,
+                             'the host to receive 1000 packets', interval=0.5)
+        except VMError as e:
+            ph.check(False, str(e).splitlines()[0])
+        t = time.monotonic()
+        out = env.guest.hmp('device_del nic%d' % idx)
+        ph.check(not out, 'device_del nic%d: %r' % (idx, out))
+        try:
+            _wait_gone(env, bdf, idx)
+            ph.note('%s unplugged %.1f s after device_del' % (bdf, time.monotonic() - t))
+        except VMError as e:
+            ph.check(False, str(e).splitlines()[0])
+        h.cmd('stop')
+        # The next control call reads the device's status (health check).
+        out = tp.cmd('show port info 0')
+        time.sleep(1.0)   # testpmd handles removal 100 ms after the event
+        text = tp.text()
+        verdict, event, ports = UNPLUG[mode]
+        lines = net_vnet_lines(text, bdf, verdict, 'reset the port')
+        if ph.check(len(lines) == 1, 'want one net_vnet line naming %s and %r, got %s'
+                    % (bdf, verdict, lines or net_vnet_lines(text, bdf)[-3:])):
+            ph.note(lines[0])
+        ev = re.findall(r'Port 0: ([a-z ]+) event', text)
+        ph.note('testpmd events: %s' % (sorted(set(ev)) or 'none'))
+        ph.check(event in ev, 'no %s event for port 0 (events: %s)' % (event, ev))
+        ph.check(not net_vnet_lines(text, bdf, 'is broken: used'), 'a ring fault was '
+                 'reported for a removed device')
+        out = tp.cmd('show port summary all')
+        m = re.search(r'Number of available ports:\s*(\d+)', out)
+        ph.check(m and int(m.group(1)) == ports, 'testpmd has %s ports after the removal, '
+                 'want %d: %r' % (m and m.group(1), ports, out[-300:]))
+        out = tp.cmd('stop', 60)
+        quit_ok(ph, tp)
+        env.guest.alive()
+    bad = vmlib.log_problems(vmlib.read_from(env.guest.qemu_log, qlog0), 'qemu')
+    ph.check(not bad, 'QEMU log: %s' % bad[:3])
+    bad = vmlib.log_problems(vmlib.read_from(env.guest.console, 0), 'kernel')
+    ph.check(not bad, 'guest kernel: %s' % bad[:3])
+
+
+# name, testpmd port config, what net_vnet must say (None: it works)
+QUEUE_CONFIGS = [
+    ('1-entry', {'rxd': 1, 'txd': 1}, ['nb_desc 1 gives a 1-entry ring', 'nb_desc >= 2']),
+    ('2-entry', {'rxd': 2, 'txd': 2}, None),
+    ('odd-255', {'rxd': 255, 'txd': 255}, None),
+    ('rx-only', {'rxq': 1, 'txq': 0}, ['1 rx and 0 tx queues requested', '--rxq=N --txq=N']),
+    ('tx-only', {'rxq': 0, 'txq': 1}, ['0 rx and 1 tx queues requested', '--rxq=N --txq=N']),
+]
+DEFAULT_QUEUES = {'rxq': 1, 'txq': 1, 'rxd': 256, 'txd': 256}
+
+
+def t_queue_configs(env, phase):
+    """1-, 2-entry and odd rings, rx-/tx-only, more queues than the device: works or
+    a clear error; no mbuf held after each; no crash."""
+    bdf = env.bdf['modern']
+    tp = env.testpmd('qc', bdf, app=['--disable-device-start'], level='warning')
+    if tp.exited() is not None:
+        ph = phase('init')
+        ph.check(False, 'guest testpmd exited rc=%s' % tp.exited())
+        return
+    for name, conf, refusal in QUEUE_CONFIGS:
+        ph = phase(name)
+        start = len(tp.text())
+        setup = ['port config all %s %d' % kv for kv in sorted(conf.items())]
+        out = tp.cmds(['port stop 0'] + setup + ['port start 0'], 60)
+        new = tp.text()[start:]
+        if refusal:
+            lines = net_vnet_lines(new, bdf, *refusal)
+            if ph.check(lines, 'no net_vnet error naming %s and %s; output: %r'
+                        % (bdf, refusal, out[-400:])):
+                ph.note(lines[0])
+            ph.check(re.search(r'Fail to (configure|start) port 0', out),
+                     'testpmd did not fail to start port 0: %r' % out[-300:])
+        else:
+            ph.check(not re.search(r'Fail|rror', out), 'port start: %r' % out[-400:])
+            for role in ('rx', 'tx'):
+                n = conf[role + 'd']
+                if n & (n - 1):
+                    w = net_vnet_lines(new, bdf, '%s queue 0' % role, 'nb_desc %d' % n)
+                    if ph.check(w, 'no warning about %s nb_desc %d' % (role, n)):
+                        ph.note(w[0])
+            guest_tx(ph, env, tp)
+            host_tx(ph, env, tp)
+        tp.cmd('port stop 0', 60)
+        held = mbufs_in_use(ph, tp)
+        ph.note('mbufs in use with the port stopped: %s' % held)
+        ph.check(held == 0, 'the stopped port holds %s mbufs, want 0' % held)
+        tp.cmds(['port config all %s %d' % kv for kv in sorted(DEFAULT_QUEUES.items())])
+        no_crash(ph, tp)
+
+    # ethdev and testpmd refuse more queue pairs than the device offers
+    # (max_rx_queues) before net_vnet sees the request.
+    ph = phase('more-queues')
+    out = tp.cmds(['port config all rxq 2', 'port config all txq 2'])
+    ph.check(re.search(r"rxq \(2\) can't be greater than max_rx_queues \(1\)", out),
+             'no refusal of rxq 2 on a 1-pair device: %r' % out[-300:])
+    out = tp.cmd('port start 0', 60)
+    ph.check(not re.search(r'Fail|rror', out), 'port start after the refused rxq 2: %r'
+             % out[-300:])
+    guest_tx(ph, env, tp)
+    quit_ok(ph, tp)
+
+
 # name -> (function, device modes (one NIC each), Env kwargs)
 MODERN, TRANSITIONAL, LEGACY = 'modern', 'transitional', 'legacy'   # vmlib.DEVICE_MODES
 TESTS = {
@@ -549,6 +809,11 @@ TESTS = {
     'backend-gone': (t_backend_gone, [MODERN], {}),
     'backend-reconnect': (t_backend_reconnect, [MODERN], {'reconnect': True}),
     'port-reset': (t_port_reset, [MODERN], {}),
+    'iommu-bypass': (t_iommu_bypass, [LEGACY], {'machine': vmlib.Q35_VIOMMU,
+                                                'binding': 'vfio-pci'}),
+    'stop-start': (t_stop_start, [MODERN], {}),
+    'hot-unplug': (t_hot_unplug, [MODERN, LEGACY], {'monitor': True}),
+    'queue-configs': (t_queue_configs, [MODERN], {}),
 }
 
 
