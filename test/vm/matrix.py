@@ -11,7 +11,7 @@ What each row asserts is written next to the tables that define it:
             the one QEMU was given, link up.
   phases    fixed-length traffic whose receiving counter still rises in its
             last second; exact byte counts (bytes == packets x frame size)
-            on both sides; zero errors; what one side sent and the other
+            on both sides; zero guest errors and host rx errors; what one side sent and the other
             did not count bounded by the ring size.
   teardown  quit exits 0 in time; no crash signature in the guest testpmd,
             host testpmd or guest kernel output; nothing unexpected from QEMU.
@@ -464,10 +464,12 @@ class Runner:
             ctx.guest.run('vnet_bind %s %s' % (bdf, sc.kdrv), 30)
             dev = bdf + (',' + sc.devargs if sc.devargs else '')
             eal = ['--lcores', '0@0,1@0', '-a', dev, '--file-prefix=' + sc.name.replace('-', '')]
-            if sc.driver == 'vnet' and not o.installed_plugin:
-                if not ctx.plugin:
-                    ctx.plugin = ctx.guest.stage(o.plugin)
-                eal = ['-d', ctx.plugin, '--log-level=pmd.net.vnet:info'] + eal
+            if sc.driver == 'vnet':
+                eal = ['--log-level=pmd.net.vnet:info'] + eal
+                if not o.installed_plugin:
+                    if not ctx.plugin:
+                        ctx.plugin = ctx.guest.stage(o.plugin)
+                    eal = ['-d', ctx.plugin] + eal
             if sc.group == 'q35' and sc.mode != 'modern':
                 eal.append('--iova-mode=pa')   # the device bypasses the vIOMMU
             app = ['--port-topology=loop', '--total-num-mbufs=2048', '--mbuf-size=10240']

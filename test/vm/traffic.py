@@ -8,8 +8,8 @@ side, and what its counters must show (stdlib only).
 A phase runs for a fixed time; the host-side counter of the receiving
 direction is read at the start of the last second and at the end, so a ring
 that stalls shows.  The checks: the counter still rose in the last second;
-bytes equal packets x frame size on both sides; no rx/tx errors and no
-rx_nombuf; per direction, what one side sent minus what the other counted is
+bytes equal packets x frame size on both sides; no rx/tx errors in the
+guest, no rx errors on the host side, no rx_nombuf; per direction, what one side sent minus what the other counted is
 between 0 and one ring (what was in flight when traffic stopped).
 """
 
@@ -205,8 +205,13 @@ def check_counts(spec, res, min_packets, ring):
     g, hs = res.g, res.hs
     c(res.c2 > res.c1, 'traffic stalled: the host counter stayed at %d in the last second'
       % res.c2)
-    for side, st in (('guest', g), ('host', hs)):
-        for k in ('rx_errors', 'tx_errors', 'rx_nombuf'):
+    # The host's tx_errors is left out: DPDK's vhost PMD from 23.11 on counts
+    # there what it could not enqueue because the guest's ring was full
+    # (back-pressure, not an error); a guest that stops refilling shows as a
+    # stalled counter and as counts that do not add up.
+    for side, st, keys in (('guest', g, ('rx_errors', 'tx_errors', 'rx_nombuf')),
+                           ('host', hs, ('rx_errors', 'rx_nombuf'))):
+        for k in keys:
             c(st[k] == 0, '%s %s = %d' % (side, k, st[k]))
         for d in ('rx', 'tx'):
             c(st[d + '_bytes'] == st[d] * spec.size, '%s %s bytes %d != %d packets x %d B' % (

@@ -34,7 +34,7 @@ What a traffic cell asserts (see `test/vm/matrix.py`):
   drivers the port MAC equals the one QEMU was given and the link is up;
 - **phases** guest tx, host tx, and io loops of 64, 1500 and 9000-byte frames:
   fixed-length traffic whose receiving counter still rises in its last
-  second, bytes equal to packets x frame size on both sides, zero errors and
+  second, bytes equal to packets x frame size on both sides, zero guest errors and host rx errors and
   no rx_nombuf, and what one side sent minus what the other counted within
   one ring (256); net_vnet also runs `stats` (xstats equal the basic
   counters; both resets read back 0) and a 3-segment tx chain;
