@@ -817,8 +817,8 @@ TESTS = {
 }
 
 
-def run_test(opts, test):
-    fn, nics, kw = TESTS[test]
+def run_test(opts, test, tests=None):
+    fn, nics, kw = (tests or TESTS)[test]
     phases = []
 
     def phase(name):
@@ -885,10 +885,14 @@ def show_tails(env, tps):
                                                      vmlib.tail(env.guest.qemu_log, 15)))
 
 
-def main(argv):
-    ap = argparse.ArgumentParser(prog='robust.py', description=__doc__,
+def main(argv, table=None, prog='robust.py', doc=None):
+    """Run the named tests of table (name -> (fn, device modes, Env kwargs));
+    robust.py's own TESTS by default.  Other scenario files (test/vm/features/)
+    call this with their own table."""
+    table = table or TESTS
+    ap = argparse.ArgumentParser(prog=prog, description=doc or __doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('tests', nargs='*', help='tests to run: %s, or all' % ', '.join(TESTS))
+    ap.add_argument('tests', nargs='*', help='tests to run: %s, or all' % ', '.join(table))
     ap.add_argument('--list', action='store_true')
     ap.add_argument('--plugin', default=os.environ.get('VNET_PLUGIN'),
                     help='librte_net_vnet.so (not under a world-writable dir such as /tmp)')
@@ -899,24 +903,24 @@ def main(argv):
     ap.add_argument('--timeout', type=int, default=240, help='wall-time limit per test (s)')
     a = ap.parse_args(argv)
     if a.list:
-        for k, (fn, _, _) in TESTS.items():
+        for k, (fn, _, _) in table.items():
             print('%-20s %s' % (k, ((fn.__doc__ or '').strip().splitlines() or [''])[0]))
         return 0
-    tests = list(TESTS) if a.tests in (['all'], []) else a.tests
-    bad = [t for t in tests if t not in TESTS]
+    tests = list(table) if a.tests in (['all'], []) else a.tests
+    bad = [t for t in tests if t not in table]
     if bad:
-        ap.error('unknown test %s; known: %s' % (', '.join(bad), ', '.join(TESTS)))
+        ap.error('unknown test %s; known: %s' % (', '.join(bad), ', '.join(table)))
     if not a.plugin or not os.path.isfile(a.plugin):
         ap.error('--plugin PATH to librte_net_vnet.so is required (got %r)' % a.plugin)
     a.plugin = os.path.abspath(a.plugin)
-    base = a.logdir or os.path.join(tempfile.gettempdir(), 'vnet-robust',
+    base = a.logdir or os.path.join(tempfile.gettempdir(), 'vnet-' + prog.replace('.py', ''),
                                     time.strftime('%Y%m%d-%H%M%S'))
     vmlib.install_signal_handlers()
     rows = []
     try:
         for t in tests:
             a.logdir = os.path.abspath(base if len(tests) == 1 else os.path.join(base, t))
-            rows += run_test(a, t)[0]
+            rows += run_test(a, t, table)[0]
     except vmlib.Interrupted as e:
         vmlib.stop_all()
         log('[robust] %s; stopped everything we started' % e)
