@@ -486,10 +486,11 @@ def file_size(path):
 class VhostPort:
     """One net_vhost vdev of the host backend (vhost-user server socket)."""
 
-    def __init__(self, name, iommu=False, extra='', server=False):
+    def __init__(self, name, iommu=False, extra='', server=False, queues=1):
         self.name = name
         self.iommu = iommu
         self.extra = extra
+        self.queues = queues   # queue pairs of the vhost port (the NIC needs mq=on for > 1)
         self.server = server   # QEMU listens on the socket (the backend is the client)
         self.sock = None
         self.index = None
@@ -527,7 +528,7 @@ class HostBackend:
         for i, p in enumerate(self.ports):
             p.index = i
             p.sock = os.path.join(self.sockdir, 'vhost-%s.sock' % p.name)
-            v = 'net_vhost%d,iface=%s,queues=1' % (i, p.sock)
+            v = 'net_vhost%d,iface=%s,queues=%d' % (i, p.sock, p.queues)
             if p.iommu:
                 v += ',iommu-support=1'
             if p.extra:
@@ -952,6 +953,8 @@ class Machine:
       m.bdf['legacy'], m.mac['legacy'], m.port['legacy']
       m.close() -> (QEMU exit status, backend exit status); 0 and 0 when clean
 
+    nic_props: {mode: extra device properties} ('mq=on,vectors=6');
+    queues: {mode: queue pairs of its vhost port} (default 1).
     iommu_modes: modes whose NIC sits behind a PCIe root port with
     iommu_platform=on,ats=on (q35 + intel-iommu).  backend(ports, sockdir)
     makes a backend other than the host testpmd (e.g. ovs.OvsBackend).
@@ -960,7 +963,7 @@ class Machine:
     def __init__(self, workdir, modes, kernel, initrd, qemu='qemu-system-x86_64',
                  machine='pc', append='', pre_devices=(), iommu_modes=(), backend=None,
                  guest_cls=None, mem_mb=1024, hugepages=128, host_kw=None, guest_kw=None,
-                 log=print):
+                 nic_props=None, queues=None, log=print):
         self.workdir, self.modes = workdir, list(modes)
         self.kernel, self.initrd, self.qemu = kernel, initrd, qemu
         self.machine, self.append, self.pre_devices = machine, append, list(pre_devices)
@@ -970,6 +973,8 @@ class Machine:
         self.mem_mb, self.hugepages = mem_mb, hugepages
         self.host_kw = dict(host_kw or {})
         self.guest_kw = dict(guest_kw or {})   # more Guest arguments (monitor=True)
+        self.nic_props = dict(nic_props or {})
+        self.queues = dict(queues or {})
         self.log = log
         self.host = self.guest = None
         self.hosts = []          # every backend started (new_host() adds more)
@@ -979,7 +984,8 @@ class Machine:
         self.boot_s = None
 
     def _ports(self):
-        return [VhostPort(m, iommu=m in self.iommu_modes) for m in self.modes]
+        return [VhostPort(m, iommu=m in self.iommu_modes, queues=self.queues.get(m, 1))
+                for m in self.modes]
 
     def new_host(self, sub=None):
         """Start a (new) host testpmd backend on the NICs' socket paths."""
@@ -1002,11 +1008,12 @@ class Machine:
             self.new_host()
         for m, p in zip(self.modes, self.host.ports):
             mode = DEVICE_MODES[m]
+            props = mode.props + (',' + self.nic_props[m] if self.nic_props.get(m) else '')
             if m in self.iommu_modes:
-                self.nics.append(Nic(p, mode.props + ',iommu_platform=on,ats=on',
+                self.nics.append(Nic(p, props + ',iommu_platform=on,ats=on',
                                      root_port=Q35_ROOT_PORT_SLOT))
             else:
-                self.nics.append(Nic(p, mode.props, addr=mode.slot))
+                self.nics.append(Nic(p, props, addr=mode.slot))
         self.guest = self.guest_cls(self.workdir, self.kernel, self.initrd, self.nics,
                                     qemu=self.qemu, machine=self.machine, append=self.append,
                                     pre_devices=self.pre_devices, mem_mb=self.mem_mb,

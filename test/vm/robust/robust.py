@@ -79,7 +79,7 @@ class Env:
     stopped on close()."""
 
     def __init__(self, opts, test, modes, reconnect=False, mem_mb=1024, machine=None,
-                 binding='uio_pci_generic', monitor=False):
+                 binding='uio_pci_generic', monitor=False, nic_props=None, queues=None):
         self.opts = opts
         self.test = test
         self.dir = opts.logdir
@@ -89,6 +89,8 @@ class Env:
         self.machine = dict(machine or {})   # Machine's machine/append/pre_devices
         self.binding = binding         # guest/lib.sh vnet_bind driver for every NIC
         self.monitor = monitor         # an HMP monitor (guest.hmp)
+        self.nic_props = nic_props     # {mode: extra virtio-net-pci properties}
+        self.queues = queues           # {mode: vhost queue pairs}
         self.m = None
         self.tps = []
         self.phase = None              # the running Phase (its testpmds' logs)
@@ -110,7 +112,7 @@ class Env:
                                mem_mb=self.mem_mb,
                                guest_cls=ReconnectGuest if self.reconnect else None,
                                guest_kw={'monitor': True} if self.monitor else None,
-                               **self.machine)
+                               nic_props=self.nic_props, queues=self.queues, **self.machine)
         self.boot_s = self.m.start()
         # EAL refuses -d below a world-writable dir (a clone under /tmp): stage it.
         self.plugin = self.guest.stage(self.opts.plugin)
