@@ -79,7 +79,8 @@ class Env:
     stopped on close()."""
 
     def __init__(self, opts, test, modes, reconnect=False, mem_mb=1024, machine=None,
-                 binding='uio_pci_generic', monitor=False, nic_props=None, queues=None):
+                 binding='uio_pci_generic', monitor=False, nic_props=None, queues=None,
+                 backend=None, hugepages=128):
         self.opts = opts
         self.test = test
         self.dir = opts.logdir
@@ -91,13 +92,17 @@ class Env:
         self.monitor = monitor         # an HMP monitor (guest.hmp)
         self.nic_props = nic_props     # {mode: extra virtio-net-pci properties}
         self.queues = queues           # {mode: vhost queue pairs}
+        self.backend = backend         # (workdir, ports, sockdir) -> host backend; host testpmd if None
+        self.hugepages = hugepages     # 2 MB pages reserved in the guest
         self.m = None
         self.tps = []
         self.phase = None              # the running Phase (its testpmds' logs)
         self.boot_s = None
 
     host = property(lambda self: self.m.host)
-    hosts = property(lambda self: self.m.hosts if self.m else [])
+    # every host testpmd (a backend made of several lists them in .hosts)
+    hosts = property(lambda self: [x for h in (self.m.hosts if self.m else [])
+                                   for x in getattr(h, 'hosts', [h])])
     guest = property(lambda self: self.m.guest if self.m else None)
     bdf = property(lambda self: self.m.bdf)
 
@@ -112,7 +117,8 @@ class Env:
                                mem_mb=self.mem_mb,
                                guest_cls=ReconnectGuest if self.reconnect else None,
                                guest_kw={'monitor': True} if self.monitor else None,
-                               nic_props=self.nic_props, queues=self.queues, **self.machine)
+                               nic_props=self.nic_props, queues=self.queues,
+                               hugepages=self.hugepages, backend=self._backend(), **self.machine)
         self.boot_s = self.m.start()
         # EAL refuses -d below a world-writable dir (a clone under /tmp): stage it.
         self.plugin = self.guest.stage(self.opts.plugin)
@@ -120,6 +126,11 @@ class Env:
             self.guest.run('vnet_bind %s %s' % (self.bdf[name], self.binding), 30)
         log('[robust] %s: guest up in %.1f s; NICs %s' % (
             self.test, self.boot_s, ', '.join('%s=%s' % kv for kv in self.bdf.items())))
+
+    def _backend(self):
+        if self.backend is None:
+            return None
+        return lambda ports, sockdir: self.backend(self.dir, ports, sockdir)
 
     def testpmd(self, name, dev, eal=(), app=(), timeout=90, level='info'):
         """Start a guest testpmd on dev ('BDF[,devargs]') with net_vnet; wait until
