@@ -21,6 +21,7 @@
 #include "vnet_log.h"
 #include "vnet_pci.h"
 #include "vnet_rxtx.h"
+#include "vnet_secondary.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 #include "vnet_virtqueue.h"
@@ -189,7 +190,10 @@ vnet_check_health(struct rte_eth_dev *dev)
 	if (ops == NULL)
 		return -ENODEV;
 	status = ops->get_status(hw);
-	h = vnet_health_check(status, hw->started, ops->get_features(hw),
+	/* Reading features writes a selector: only the primary may. */
+	h = vnet_health_check(status, hw->started,
+			      rte_eal_process_type() == RTE_PROC_PRIMARY ?
+			      ops->get_features(hw) : hw->host_features,
 			      hw->host_features);
 	if (h == VNET_HEALTH_OK)
 		return 0;
@@ -547,7 +551,7 @@ static int
 vnet_dev_close(struct rte_eth_dev *dev)
 {
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return 0;
+		return vnet_secondary_close(dev);
 	vnet_teardown(dev);
 	return 0;
 }
@@ -738,9 +742,12 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VNET_LOG(ERR, vnet_pci_name(pci),
-			 "secondary processes are not supported yet; drive the port from the primary");
-		return -ENOTSUP;
+		ret = vnet_secondary_init(dev, &vnet_eth_ops);
+		if (ret == 0) {
+			dev->rx_pkt_burst = vnet_recv_pkts;
+			dev->tx_pkt_burst = vnet_xmit_pkts;
+		}
+		return ret;
 	}
 	memset(hw, 0, sizeof(*hw));
 	snprintf(hw->name, sizeof(hw->name), "%s", vnet_pci_name(pci));
@@ -782,6 +789,7 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 		 "port %u: %s virtio-net, features 0x%" PRIx64 " of 0x%" PRIx64 ", MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u",
 		 hw->port_id, vnet_ops(hw)->name, hw->guest_features,
 		 hw->host_features, RTE_ETHER_ADDR_BYTES(&hw->mac), hw->mtu);
+	hw->magic = VNET_HW_MAGIC; /* secondaries may attach from now on */
 	return 0;
 fail:
 	vnet_transport_fini(pci, hw);

@@ -41,7 +41,8 @@ struct vnet_virtqueue {
 
 	struct vnet_vring vr;
 	const struct rte_memzone *ring_mz; /* one IOVA-contiguous zone */
-	void *notify_addr;        /* modern doorbell; NULL for legacy */
+	/* Doorbell offset in the notify region; each process adds its own mapping. */
+	uint32_t notify_off;
 
 	/* tx: per-descriptor virtio_net_hdr for mbufs whose headroom is busy */
 	const struct rte_memzone *hdr_mz;
