@@ -25,6 +25,7 @@
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 #include "vnet_virtqueue.h"
+#include "vnet_xstats.h"
 
 RTE_LOG_REGISTER(vnet_logtype, pmd.net.vnet, NOTICE);
 
@@ -607,57 +608,6 @@ vnet_stats_reset(struct rte_eth_dev *dev)
 		hw->vqs[i]->rx_nombuf = 0;
 	}
 	return 0;
-}
-
-/* Per-queue counters beyond rte_eth_stats; kicks show notify suppression. */
-static const struct {
-	const char *name;
-	size_t offset;
-} vnet_xstat_fields[] = {
-	{ "packets", offsetof(struct vnet_vq_stats, packets) },
-	{ "bytes", offsetof(struct vnet_vq_stats, bytes) },
-	{ "errors", offsetof(struct vnet_vq_stats, errors) },
-	{ "kicks", offsetof(struct vnet_vq_stats, kicks) },
-	{ "runts", offsetof(struct vnet_vq_stats, runts) },
-	{ "ring_faults", offsetof(struct vnet_vq_stats, ring_faults) },
-};
-#define VNET_NB_XSTATS (VNET_MAX_VQS * RTE_DIM(vnet_xstat_fields))
-
-static int
-vnet_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
-		      unsigned int size)
-{
-	unsigned int q, f, n = 0;
-
-	RTE_SET_USED(dev);
-	if (names == NULL || size < VNET_NB_XSTATS)
-		return VNET_NB_XSTATS;
-	for (q = 0; q < VNET_MAX_VQS; q++)
-		for (f = 0; f < RTE_DIM(vnet_xstat_fields); f++)
-			snprintf(names[n++].name, sizeof(names[0].name), "%s_q%u_%s",
-				 q % 2 ? "tx" : "rx", q / 2, vnet_xstat_fields[f].name);
-	return n;
-}
-
-static int
-vnet_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
-		unsigned int n)
-{
-	struct vnet_hw *hw = hw_of(dev);
-	unsigned int q, f, i = 0;
-
-	if (xstats == NULL || n < VNET_NB_XSTATS)
-		return VNET_NB_XSTATS;
-	for (q = 0; q < VNET_MAX_VQS; q++)
-		for (f = 0; f < RTE_DIM(vnet_xstat_fields); f++, i++) {
-			const struct vnet_virtqueue *vq = hw->vqs[q];
-
-			xstats[i].id = i;
-			xstats[i].value = vq == NULL ? 0 :
-				*(const uint64_t *)((const char *)&vq->stats +
-						    vnet_xstat_fields[f].offset);
-		}
-	return i;
 }
 
 static int

@@ -14,6 +14,7 @@
 #include <rte_memzone.h>
 
 #include "vnet_hw.h"
+#include "vnet_pktstats.h"
 #include "vnet_transport.h"
 #include "vnet_vring.h"
 
@@ -26,6 +27,8 @@ struct vnet_vq_stats {
 	uint64_t kicks;
 	uint64_t runts;        /* rx frames shorter than an Ethernet header */
 	uint64_t ring_faults;  /* times the queue was found broken */
+	uint64_t stopped_drops; /* rx: filled while the queue was stopped */
+	struct vnet_pkt_stats pkt;
 };
 
 struct vnet_virtqueue {
