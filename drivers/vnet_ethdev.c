@@ -20,6 +20,7 @@
 #include "vnet_health.h"
 #include "vnet_log.h"
 #include "vnet_pci.h"
+#include "vnet_qctl.h"
 #include "vnet_rxtx.h"
 #include "vnet_secondary.h"
 #include "vnet_spec.h"
@@ -362,6 +363,7 @@ vnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	if (ret != 0)
 		return ret;
 	vq->mp = mp;
+	vq->deferred_start = conf->rx_deferred_start;
 	dev->data->rx_queues[qid] = vq;
 	hw->vqs[vq->index] = vq;
 	return 0;
@@ -384,6 +386,7 @@ vnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	ret = vnet_vq_create(hw, VNET_VQ_TX, qid, nb_desc, socket, &vq);
 	if (ret != 0)
 		return ret;
+	vq->deferred_start = conf->tx_deferred_start;
 	dev->data->tx_queues[qid] = vq;
 	hw->vqs[vq->index] = vq;
 	return 0;
@@ -480,17 +483,7 @@ vnet_dev_start(struct rte_eth_dev *dev)
 	hw->started = true;
 	hw->reset_event_raised = false;
 	hw->health = VNET_HEALTH_OK;
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		struct vnet_virtqueue *vq = dev->data->rx_queues[q];
-
-		if (vnet_rx_refill(vq) == 0)
-			VNET_LOG(WARNING, hw->name,
-				 "rx queue %u: no mbufs available from pool %s to post",
-				 q, vq->mp->name);
-		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
-	}
-	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	vnet_qctl_port_event(dev, VNET_QEV_PORT_START);
 	vnet_link_update(dev, 0);
 	return 0;
 fail:
@@ -503,7 +496,6 @@ vnet_dev_stop(struct rte_eth_dev *dev)
 {
 	struct vnet_hw *hw = hw_of(dev);
 	struct rte_eth_link link = { .link_status = RTE_ETH_LINK_DOWN };
-	uint16_t q;
 
 	if (vnet_ops(hw) == NULL)
 		return 0;
@@ -519,10 +511,7 @@ vnet_dev_stop(struct rte_eth_dev *dev)
 			 "port %u: keeping the rx/tx buffers out of their pools until the device confirms a reset",
 			 hw->port_id);
 	hw->started = false;
-	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
-	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
+	vnet_qctl_port_event(dev, VNET_QEV_PORT_STOP);
 	rte_eth_linkstatus_set(dev, &link);
 	return 0;
 }
@@ -675,6 +664,12 @@ static const struct eth_dev_ops vnet_eth_ops = {
 	.xstats_get = vnet_xstats_get,
 	.xstats_get_names = vnet_xstats_get_names,
 	.xstats_reset = vnet_stats_reset,
+	.rx_queue_start = vnet_rx_queue_start,
+	.rx_queue_stop = vnet_rx_queue_stop,
+	.tx_queue_start = vnet_tx_queue_start,
+	.tx_queue_stop = vnet_tx_queue_stop,
+	.rxq_info_get = vnet_rxq_info_get,
+	.txq_info_get = vnet_txq_info_get,
 	.mtu_set = vnet_mtu_set,
 	.rx_queue_setup = vnet_rx_queue_setup,
 	.rx_queue_release = vnet_rx_queue_release,

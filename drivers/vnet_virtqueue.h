@@ -41,6 +41,7 @@ struct vnet_virtqueue {
 	bool event_idx;
 	bool can_push;         /* header may go in mbuf headroom (tx) */
 	bool fault_reported;   /* the broken ring was logged and signalled */
+	bool deferred_start;   /* stays stopped at dev_start (queue conf) */
 
 	struct vnet_vring vr;
 	const struct rte_memzone *ring_mz; /* one IOVA-contiguous zone */
