@@ -75,7 +75,12 @@ struct vnet_hw {
 struct vnet_local {
 	const struct vnet_transport_ops *ops;
 	struct vnet_io legacy_io;
-	/* Modern: regions inside BARs mapped by the PCI bus. */
+	/* BARs as this process sees them: the PCI bus's mapping or its own. */
+	uint8_t *bar[VNET_PCI_BAR_COUNT];
+	uint64_t bar_len[VNET_PCI_BAR_COUNT];
+	bool bars_owned; /* mmapped from sysfs here: unmapped at fini */
+	bool bus_mapped; /* rte_pci_map_device() done: undone at fini */
+	/* Modern: regions inside those BARs. */
 	uint8_t *common;
 	uint8_t *isr;
 	uint8_t *device;

@@ -130,11 +130,10 @@ vnet_legacy_open(struct rte_pci_device *pci, struct vnet_hw *hw,
 		 enum vnet_kdrv kdrv)
 {
 	const struct vnet_io_rule *rule = vnet_io_rule_find(kdrv, bars[0].kind);
-	uint64_t bar0_len;
 	struct vnet_io_target t = {
 		.bar = &bars[0],
 		.bar_index = 0,
-		.mapped = vnet_pci_bar(pci, 0, &bar0_len),
+		.mapped = vnet_local(hw)->bar[0],
 		.vfio_fd = kdrv == VNET_KDRV_VFIO ?
 			   vnet_pci_vfio_fd(pci) : -1,
 	};

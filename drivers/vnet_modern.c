@@ -197,26 +197,24 @@ const struct vnet_transport_ops vnet_modern_ops = {
 };
 
 static uint8_t *
-region_addr(struct rte_pci_device *pci, const struct vnet_cap_region *r)
+region_addr(const struct vnet_local *l, const struct vnet_cap_region *r)
 {
-	uint64_t len;
-	uint8_t *base = vnet_pci_bar(pci, r->bar, &len);
-
-	if (base == NULL || (uint64_t)r->offset + r->length > len)
+	if (r->bar >= VNET_PCI_BAR_COUNT || l->bar[r->bar] == NULL ||
+	    (uint64_t)r->offset + r->length > l->bar_len[r->bar])
 		return NULL;
-	return base + r->offset;
+	return l->bar[r->bar] + r->offset;
 }
 
 /* This process's addresses of the regions hw->layout describes. */
 int
-vnet_modern_map(struct rte_pci_device *pci, struct vnet_hw *hw)
+vnet_modern_map(struct vnet_hw *hw)
 {
 	struct vnet_local *l = vnet_local(hw);
 
-	l->common = region_addr(pci, &hw->layout.common);
-	l->notify_base = region_addr(pci, &hw->layout.notify);
-	l->isr = region_addr(pci, &hw->layout.isr);
-	l->device = region_addr(pci, &hw->layout.device);
+	l->common = region_addr(l, &hw->layout.common);
+	l->notify_base = region_addr(l, &hw->layout.notify);
+	l->isr = region_addr(l, &hw->layout.isr);
+	l->device = region_addr(l, &hw->layout.device);
 	if (l->common == NULL || l->notify_base == NULL || l->isr == NULL ||
 	    l->device == NULL)
 		return -ENXIO;
@@ -228,8 +226,9 @@ int
 vnet_modern_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 		   const struct vnet_modern_layout *layout)
 {
+	RTE_SET_USED(pci);
 	hw->layout = *layout;
-	if (vnet_modern_map(pci, hw) != 0) {
+	if (vnet_modern_map(hw) != 0) {
 		VNET_LOG(NOTICE, hw->name,
 			 "modern capabilities are valid but their BARs are not mapped by the PCI bus; trying legacy");
 		return -ENXIO;

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 
+#include <rte_bus_pci.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <bus_pci_driver.h>
@@ -149,6 +150,54 @@ secondary_ops(const struct eth_dev_ops *p)
 	return &sec_ops;
 }
 
+/* Map the device for this process and open the primary's transport. */
+static int
+attach(struct rte_pci_device *pci, struct vnet_hw *hw)
+{
+	struct vnet_bar bars[VNET_PCI_BAR_COUNT];
+	char err[256];
+	int ret;
+
+	ret = vnet_bars_read(rte_pci_get_sysfs_path(), hw->name, bars, err,
+			     sizeof(err));
+	if (ret != 0) {
+		VNET_LOG(ERR, hw->name, "secondary process: cannot read BARs: %s", err);
+		return -EIO;
+	}
+	if (hw->kdrv == VNET_KDRV_UIO_GENERIC) {
+		ret = vnet_local_map_sysfs(hw, bars, err, sizeof(err));
+		if (ret != 0)
+			VNET_LOG(ERR, hw->name,
+				 "secondary process: %s; run the secondary as root, like the primary",
+				 err);
+	} else {
+		ret = vnet_local_map_bus(pci, hw);
+		if (ret != 0)
+			VNET_LOG(ERR, hw->name,
+				 "secondary process: mapping the device through %s failed (see the EAL messages above); run the secondary with the primary's --file-prefix",
+				 vnet_kdrv_name(hw->kdrv));
+	}
+	if (ret == 0 && hw->modern) {
+		ret = vnet_modern_map(hw);
+		if (ret != 0)
+			VNET_LOG(ERR, hw->name,
+				 "secondary process: the BARs of the primary's modern transport are not mapped in this process; run the secondary with the same DPDK and kernel driver as the primary");
+	} else if (ret == 0) {
+		ret = vnet_legacy_open(pci, hw, bars, hw->kdrv);
+	}
+	if (ret != 0) {
+		vnet_local_release(pci, hw);
+		return ret;
+	}
+	VNET_LOG(INFO, hw->name,
+		 "secondary process: port %u, %s transport%s%s, BARs %s",
+		 hw->port_id, vnet_ops(hw)->name, hw->modern ? "" : ", BAR0 access ",
+		 hw->modern ? "" :
+		 vnet_io_method_name(vnet_local(hw)->legacy_io.method),
+		 vnet_local(hw)->bars_owned ? "mapped from sysfs" : "mapped by the PCI bus");
+	return 0;
+}
+
 int
 vnet_secondary_init(struct rte_eth_dev *dev, const struct eth_dev_ops *primary_ops)
 {
@@ -162,7 +211,7 @@ vnet_secondary_init(struct rte_eth_dev *dev, const struct eth_dev_ops *primary_o
 			 "secondary process: the primary does not drive this device with this net_vnet build (another driver, another plugin build, or a port being reset); load the same librte_net_vnet.so in both processes");
 		return -ENOTSUP;
 	}
-	ret = vnet_transport_attach_secondary(pci, hw);
+	ret = attach(pci, hw);
 	if (ret != 0)
 		return ret;
 	dev->dev_ops = secondary_ops(primary_ops);

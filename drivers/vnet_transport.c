@@ -24,8 +24,6 @@
 
 #define VNET_RESET_WAIT_MS 1000
 
-struct vnet_local vnet_locals[RTE_MAX_ETHPORTS];
-
 static bool
 has_iommu_group(const char *bdf)
 {
@@ -87,7 +85,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 		VNET_LOG(ERR, hw->name, "cannot read BARs: %s", err);
 		return -EIO;
 	}
-	if (rte_pci_map_device(pci) != 0) {
+	if (vnet_local_map_bus(pci, hw) != 0) {
 		VNET_LOG(ERR, hw->name,
 			 "mapping the device through %s failed; see the EAL messages above",
 			 vnet_kdrv_name(kdrv));
@@ -129,55 +127,14 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 		return 0;
 unmap:
 	vnet_diagnose(pci, kdrv);
-	rte_pci_unmap_device(pci);
+	vnet_local_release(pci, hw);
 	return ret;
 }
 
 void
 vnet_transport_fini(struct rte_pci_device *pci, struct vnet_hw *hw)
 {
-	memset(vnet_local(hw), 0, sizeof(*vnet_local(hw)));
-	rte_pci_unmap_device(pci);
-}
-
-int
-vnet_transport_attach_secondary(struct rte_pci_device *pci, struct vnet_hw *hw)
-{
-	struct vnet_bar bars[VNET_PCI_BAR_COUNT];
-	char err[256];
-	int ret;
-
-	if (rte_pci_map_device(pci) != 0) {
-		VNET_LOG(ERR, hw->name,
-			 "secondary process: mapping the device through %s failed (see the EAL messages above); run the secondary with the primary's --file-prefix and the same -a options",
-			 vnet_kdrv_name(hw->kdrv));
-		return -EIO;
-	}
-	if (hw->modern) {
-		ret = vnet_modern_map(pci, hw);
-		if (ret != 0)
-			VNET_LOG(ERR, hw->name,
-				 "secondary process: the BARs of the primary's modern transport are not mapped in this process; run the secondary with the same DPDK and kernel driver as the primary");
-	} else {
-		ret = vnet_bars_read(rte_pci_get_sysfs_path(), hw->name, bars,
-				     err, sizeof(err));
-		if (ret != 0)
-			VNET_LOG(ERR, hw->name, "secondary process: cannot read BARs: %s",
-				 err);
-		else
-			ret = vnet_legacy_open(pci, hw, bars, hw->kdrv);
-	}
-	if (ret != 0) {
-		memset(vnet_local(hw), 0, sizeof(*vnet_local(hw)));
-		rte_pci_unmap_device(pci);
-		return ret;
-	}
-	VNET_LOG(INFO, hw->name,
-		 "secondary process: port %u, %s transport%s%s", hw->port_id,
-		 vnet_ops(hw)->name, hw->modern ? "" : ", BAR0 access ",
-		 hw->modern ? "" :
-		 vnet_io_method_name(vnet_local(hw)->legacy_io.method));
-	return 0;
+	vnet_local_release(pci, hw);
 }
 
 int

@@ -62,12 +62,15 @@ int vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw);
 void vnet_transport_fini(struct rte_pci_device *pci, struct vnet_hw *hw);
 
 /*
- * A secondary process: map the device the primary set up and open this
- * process's register window for the transport the primary chose (logged).
- * vnet_transport_fini() undoes it.
+ * This process's BARs (vnet_local.c): the PCI bus's mapping, or memory
+ * BARs mmapped from sysfs; vnet_local_release() undoes either and clears
+ * the port's vnet_local.
  */
-int vnet_transport_attach_secondary(struct rte_pci_device *pci,
-				    struct vnet_hw *hw);
+int vnet_local_map_bus(struct rte_pci_device *pci, struct vnet_hw *hw);
+int vnet_local_map_sysfs(struct vnet_hw *hw,
+			 const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
+			 char *err, size_t errlen);
+void vnet_local_release(struct rte_pci_device *pci, struct vnet_hw *hw);
 
 /*
  * Refuse a device that would bypass the IOMMU EAL relies on (see
@@ -87,7 +90,7 @@ int vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 		       const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
 		       enum vnet_kdrv kdrv);
 /* The per-process halves of the above, for every process. */
-int vnet_modern_map(struct rte_pci_device *pci, struct vnet_hw *hw);
+int vnet_modern_map(struct vnet_hw *hw);
 int vnet_legacy_open(struct rte_pci_device *pci, struct vnet_hw *hw,
 		     const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
 		     enum vnet_kdrv kdrv);
