@@ -319,7 +319,7 @@ def secondary_testpmd(env, name, prefix, bdf):
 
 def proc_info(env, prefix, bdf):
     """dpdk-proc-info --stats --xstats as a secondary of prefix's primary."""
-    rc, out = env.guest.run('dpdk-proc-info -d %s --lcores 4@0 -a %s --proc-type=secondary '
+    rc, out = env.guest.run('dpdk-proc-info -d %s -a %s --proc-type=secondary '
                             '--file-prefix=%s --log-level=pmd.net.vnet:info -- --stats '
                             '--xstats 2>&1' % (env.plugin, bdf, prefix), 60, check=False)
     return rc, out
