@@ -20,10 +20,13 @@
 #include "vnet_health.h"
 #include "vnet_log.h"
 #include "vnet_pci.h"
+#include "vnet_qctl.h"
 #include "vnet_rxtx.h"
+#include "vnet_secondary.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 #include "vnet_virtqueue.h"
+#include "vnet_xstats.h"
 
 RTE_LOG_REGISTER(vnet_logtype, pmd.net.vnet, NOTICE);
 
@@ -189,7 +192,10 @@ vnet_check_health(struct rte_eth_dev *dev)
 	if (ops == NULL)
 		return -ENODEV;
 	status = ops->get_status(hw);
-	h = vnet_health_check(status, hw->started, ops->get_features(hw),
+	/* Reading features writes a selector: only the primary may. */
+	h = vnet_health_check(status, hw->started,
+			      rte_eal_process_type() == RTE_PROC_PRIMARY ?
+			      ops->get_features(hw) : hw->host_features,
 			      hw->host_features);
 	if (h == VNET_HEALTH_OK)
 		return 0;
@@ -357,6 +363,7 @@ vnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	if (ret != 0)
 		return ret;
 	vq->mp = mp;
+	vq->deferred_start = conf->rx_deferred_start;
 	dev->data->rx_queues[qid] = vq;
 	hw->vqs[vq->index] = vq;
 	return 0;
@@ -379,6 +386,7 @@ vnet_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	ret = vnet_vq_create(hw, VNET_VQ_TX, qid, nb_desc, socket, &vq);
 	if (ret != 0)
 		return ret;
+	vq->deferred_start = conf->tx_deferred_start;
 	dev->data->tx_queues[qid] = vq;
 	hw->vqs[vq->index] = vq;
 	return 0;
@@ -475,17 +483,7 @@ vnet_dev_start(struct rte_eth_dev *dev)
 	hw->started = true;
 	hw->reset_event_raised = false;
 	hw->health = VNET_HEALTH_OK;
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		struct vnet_virtqueue *vq = dev->data->rx_queues[q];
-
-		if (vnet_rx_refill(vq) == 0)
-			VNET_LOG(WARNING, hw->name,
-				 "rx queue %u: no mbufs available from pool %s to post",
-				 q, vq->mp->name);
-		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
-	}
-	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	vnet_qctl_port_event(dev, VNET_QEV_PORT_START);
 	vnet_link_update(dev, 0);
 	return 0;
 fail:
@@ -498,7 +496,6 @@ vnet_dev_stop(struct rte_eth_dev *dev)
 {
 	struct vnet_hw *hw = hw_of(dev);
 	struct rte_eth_link link = { .link_status = RTE_ETH_LINK_DOWN };
-	uint16_t q;
 
 	if (vnet_ops(hw) == NULL)
 		return 0;
@@ -514,10 +511,7 @@ vnet_dev_stop(struct rte_eth_dev *dev)
 			 "port %u: keeping the rx/tx buffers out of their pools until the device confirms a reset",
 			 hw->port_id);
 	hw->started = false;
-	for (q = 0; q < dev->data->nb_rx_queues; q++)
-		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
-	for (q = 0; q < dev->data->nb_tx_queues; q++)
-		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
+	vnet_qctl_port_event(dev, VNET_QEV_PORT_STOP);
 	rte_eth_linkstatus_set(dev, &link);
 	return 0;
 }
@@ -547,7 +541,7 @@ static int
 vnet_dev_close(struct rte_eth_dev *dev)
 {
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return 0;
+		return vnet_secondary_close(dev);
 	vnet_teardown(dev);
 	return 0;
 }
@@ -603,57 +597,6 @@ vnet_stats_reset(struct rte_eth_dev *dev)
 		hw->vqs[i]->rx_nombuf = 0;
 	}
 	return 0;
-}
-
-/* Per-queue counters beyond rte_eth_stats; kicks show notify suppression. */
-static const struct {
-	const char *name;
-	size_t offset;
-} vnet_xstat_fields[] = {
-	{ "packets", offsetof(struct vnet_vq_stats, packets) },
-	{ "bytes", offsetof(struct vnet_vq_stats, bytes) },
-	{ "errors", offsetof(struct vnet_vq_stats, errors) },
-	{ "kicks", offsetof(struct vnet_vq_stats, kicks) },
-	{ "runts", offsetof(struct vnet_vq_stats, runts) },
-	{ "ring_faults", offsetof(struct vnet_vq_stats, ring_faults) },
-};
-#define VNET_NB_XSTATS (VNET_MAX_VQS * RTE_DIM(vnet_xstat_fields))
-
-static int
-vnet_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
-		      unsigned int size)
-{
-	unsigned int q, f, n = 0;
-
-	RTE_SET_USED(dev);
-	if (names == NULL || size < VNET_NB_XSTATS)
-		return VNET_NB_XSTATS;
-	for (q = 0; q < VNET_MAX_VQS; q++)
-		for (f = 0; f < RTE_DIM(vnet_xstat_fields); f++)
-			snprintf(names[n++].name, sizeof(names[0].name), "%s_q%u_%s",
-				 q % 2 ? "tx" : "rx", q / 2, vnet_xstat_fields[f].name);
-	return n;
-}
-
-static int
-vnet_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
-		unsigned int n)
-{
-	struct vnet_hw *hw = hw_of(dev);
-	unsigned int q, f, i = 0;
-
-	if (xstats == NULL || n < VNET_NB_XSTATS)
-		return VNET_NB_XSTATS;
-	for (q = 0; q < VNET_MAX_VQS; q++)
-		for (f = 0; f < RTE_DIM(vnet_xstat_fields); f++, i++) {
-			const struct vnet_virtqueue *vq = hw->vqs[q];
-
-			xstats[i].id = i;
-			xstats[i].value = vq == NULL ? 0 :
-				*(const uint64_t *)((const char *)&vq->stats +
-						    vnet_xstat_fields[f].offset);
-		}
-	return i;
 }
 
 static int
@@ -721,6 +664,12 @@ static const struct eth_dev_ops vnet_eth_ops = {
 	.xstats_get = vnet_xstats_get,
 	.xstats_get_names = vnet_xstats_get_names,
 	.xstats_reset = vnet_stats_reset,
+	.rx_queue_start = vnet_rx_queue_start,
+	.rx_queue_stop = vnet_rx_queue_stop,
+	.tx_queue_start = vnet_tx_queue_start,
+	.tx_queue_stop = vnet_tx_queue_stop,
+	.rxq_info_get = vnet_rxq_info_get,
+	.txq_info_get = vnet_txq_info_get,
 	.mtu_set = vnet_mtu_set,
 	.rx_queue_setup = vnet_rx_queue_setup,
 	.rx_queue_release = vnet_rx_queue_release,
@@ -738,9 +687,12 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		VNET_LOG(ERR, vnet_pci_name(pci),
-			 "secondary processes are not supported yet; drive the port from the primary");
-		return -ENOTSUP;
+		ret = vnet_secondary_init(dev, &vnet_eth_ops);
+		if (ret == 0) {
+			dev->rx_pkt_burst = vnet_recv_pkts;
+			dev->tx_pkt_burst = vnet_xmit_pkts;
+		}
+		return ret;
 	}
 	memset(hw, 0, sizeof(*hw));
 	snprintf(hw->name, sizeof(hw->name), "%s", vnet_pci_name(pci));
@@ -782,6 +734,7 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 		 "port %u: %s virtio-net, features 0x%" PRIx64 " of 0x%" PRIx64 ", MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u",
 		 hw->port_id, vnet_ops(hw)->name, hw->guest_features,
 		 hw->host_features, RTE_ETHER_ADDR_BYTES(&hw->mac), hw->mtu);
+	hw->magic = VNET_HW_MAGIC; /* secondaries may attach from now on */
 	return 0;
 fail:
 	vnet_transport_fini(pci, hw);

@@ -14,6 +14,7 @@
 #include <rte_ethdev.h>
 #include <rte_pci.h>
 
+#include "vnet_caps.h"
 #include "vnet_io.h"
 
 #define VNET_MAX_QUEUE_PAIRS 1 /* multiqueue needs the control queue: later */
@@ -29,7 +30,11 @@ struct vnet_devargs {
 	uint32_t speed;    /* Mbps reported by link_update; 0 = unknown */
 };
 
+/* "vnet" plus the layout size: a secondary checks the primary's hw is ours. */
+#define VNET_HW_MAGIC (UINT64_C(0x766e6574) << 32 | sizeof(struct vnet_hw))
+
 struct vnet_hw {
+	uint64_t magic;
 	char name[PCI_PRI_STR_SIZE + 1]; /* PCI address, for every log line */
 	uint16_t port_id;
 	bool modern;
@@ -47,11 +52,8 @@ struct vnet_hw {
 	struct rte_ether_addr mac;
 	struct vnet_devargs devargs;
 
-	/* Modern: regions inside BARs mapped by the PCI bus. */
-	uint8_t *common;
-	uint8_t *isr;
-	uint8_t *device;
-	uint8_t *notify_base;
+	/* Modern: where the regions are; each process maps them (vnet_local). */
+	struct vnet_modern_layout layout;
 	uint32_t device_len;
 	uint32_t notify_len;
 	uint32_t notify_off_multiplier;
@@ -65,10 +67,24 @@ struct vnet_hw {
 	struct vnet_virtqueue *vqs[VNET_MAX_VQS];
 };
 
-/* What only this process may use for a given port. */
+/*
+ * What only this process may use for a given port: code and BAR addresses
+ * differ between processes (the plugin and the BARs may be mapped
+ * elsewhere), and port I/O needs iopl in each process.
+ */
 struct vnet_local {
 	const struct vnet_transport_ops *ops;
 	struct vnet_io legacy_io;
+	/* BARs as this process sees them: the PCI bus's mapping or its own. */
+	uint8_t *bar[VNET_PCI_BAR_COUNT];
+	uint64_t bar_len[VNET_PCI_BAR_COUNT];
+	bool bars_owned; /* mmapped from sysfs here: unmapped at fini */
+	bool bus_mapped; /* rte_pci_map_device() done: undone at fini */
+	/* Modern: regions inside those BARs. */
+	uint8_t *common;
+	uint8_t *isr;
+	uint8_t *device;
+	uint8_t *notify_base;
 };
 
 extern struct vnet_local vnet_locals[RTE_MAX_ETHPORTS];

@@ -76,7 +76,7 @@ legacy_get_queue_size(struct vnet_hw *hw, uint16_t index)
 
 static int
 legacy_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
-		   void **notify_addr)
+		   uint32_t *notify_off)
 {
 	uint64_t pfn = q->desc >> VNET_LEGACY_PFN_SHIFT;
 
@@ -99,14 +99,14 @@ legacy_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 			 q->index, pfn);
 		return -EIO;
 	}
-	*notify_addr = NULL;
+	*notify_off = 0; /* one QUEUE_NOTIFY register for every queue */
 	return 0;
 }
 
 static void
-legacy_notify(struct vnet_hw *hw, uint16_t index, void *notify_addr)
+legacy_notify(struct vnet_hw *hw, uint16_t index, uint32_t notify_off)
 {
-	RTE_SET_USED(notify_addr);
+	RTE_SET_USED(notify_off);
 	vnet_io_write16(io(hw), VNET_LEGACY_QUEUE_NOTIFY, index);
 }
 
@@ -123,17 +123,17 @@ const struct vnet_transport_ops vnet_legacy_ops = {
 	.notify = legacy_notify,
 };
 
+/* This process's window on BAR0: every process opens its own. */
 int
-vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
-		   const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
-		   enum vnet_kdrv kdrv)
+vnet_legacy_open(struct rte_pci_device *pci, struct vnet_hw *hw,
+		 const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
+		 enum vnet_kdrv kdrv)
 {
 	const struct vnet_io_rule *rule = vnet_io_rule_find(kdrv, bars[0].kind);
-	uint64_t bar0_len;
 	struct vnet_io_target t = {
 		.bar = &bars[0],
 		.bar_index = 0,
-		.mapped = vnet_pci_bar(pci, 0, &bar0_len),
+		.mapped = vnet_local(hw)->bar[0],
 		.vfio_fd = kdrv == VNET_KDRV_VFIO ?
 			   vnet_pci_vfio_fd(pci) : -1,
 	};
@@ -162,9 +162,21 @@ vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 			 err);
 		return ret;
 	}
+	vnet_local(hw)->ops = &vnet_legacy_ops;
+	return 0;
+}
+
+int
+vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
+		   const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
+		   enum vnet_kdrv kdrv)
+{
+	int ret = vnet_legacy_open(pci, hw, bars, kdrv);
+
+	if (ret != 0)
+		return ret;
 	hw->legacy_cfg_off = vnet_legacy_config_offset(hw->msix_enabled);
 	hw->modern = false;
-	vnet_local(hw)->ops = &vnet_legacy_ops;
 	VNET_LOG(INFO, hw->name,
 		 "legacy virtio: BAR0 %s under %s, access %s, device config at %u",
 		 vnet_bar_kind_name(bars[0].kind), vnet_kdrv_name(kdrv),

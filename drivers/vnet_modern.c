@@ -19,37 +19,37 @@
 static inline uint8_t
 common_read8(struct vnet_hw *hw, uint32_t off)
 {
-	return rte_read8(hw->common + off);
+	return rte_read8(vnet_local(hw)->common + off);
 }
 
 static inline uint16_t
 common_read16(struct vnet_hw *hw, uint32_t off)
 {
-	return rte_le_to_cpu_16(rte_read16(hw->common + off));
+	return rte_le_to_cpu_16(rte_read16(vnet_local(hw)->common + off));
 }
 
 static inline uint32_t
 common_read32(struct vnet_hw *hw, uint32_t off)
 {
-	return rte_le_to_cpu_32(rte_read32(hw->common + off));
+	return rte_le_to_cpu_32(rte_read32(vnet_local(hw)->common + off));
 }
 
 static inline void
 common_write8(struct vnet_hw *hw, uint32_t off, uint8_t v)
 {
-	rte_write8(v, hw->common + off);
+	rte_write8(v, vnet_local(hw)->common + off);
 }
 
 static inline void
 common_write16(struct vnet_hw *hw, uint32_t off, uint16_t v)
 {
-	rte_write16(rte_cpu_to_le_16(v), hw->common + off);
+	rte_write16(rte_cpu_to_le_16(v), vnet_local(hw)->common + off);
 }
 
 static inline void
 common_write32(struct vnet_hw *hw, uint32_t off, uint32_t v)
 {
-	rte_write32(rte_cpu_to_le_32(v), hw->common + off);
+	rte_write32(rte_cpu_to_le_32(v), vnet_local(hw)->common + off);
 }
 
 /* 64-bit fields are written as two 32-bit halves, low first. */
@@ -96,7 +96,7 @@ modern_set_features(struct vnet_hw *hw, uint64_t features)
 static uint8_t
 modern_get_isr(struct vnet_hw *hw)
 {
-	return rte_read8(hw->isr);
+	return rte_read8(vnet_local(hw)->isr);
 }
 
 /*
@@ -112,14 +112,14 @@ read_dev_field(struct vnet_hw *hw, uint32_t off, void *dst, size_t len)
 	size_t i;
 
 	if (len == 2 && off % 2 == 0) {
-		v16 = rte_read16(hw->device + off);
+		v16 = rte_read16(vnet_local(hw)->device + off);
 		memcpy(dst, &v16, 2);
 	} else if (len == 4 && off % 4 == 0) {
-		v32 = rte_read32(hw->device + off);
+		v32 = rte_read32(vnet_local(hw)->device + off);
 		memcpy(dst, &v32, 4);
 	} else {
 		for (i = 0; i < len; i++)
-			out[i] = rte_read8(hw->device + off + i);
+			out[i] = rte_read8(vnet_local(hw)->device + off + i);
 	}
 }
 
@@ -153,7 +153,7 @@ modern_get_queue_size(struct vnet_hw *hw, uint16_t index)
 
 static int
 modern_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
-		   void **notify_addr)
+		   uint32_t *notify_off_out)
 {
 	uint64_t notify_off;
 
@@ -172,15 +172,15 @@ modern_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 	common_write64(hw, VNET_COMMON_Q_AVAILLO, q->avail);
 	common_write64(hw, VNET_COMMON_Q_USEDLO, q->used);
 	common_write16(hw, VNET_COMMON_Q_ENABLE, 1);
-	*notify_addr = hw->notify_base + notify_off;
+	*notify_off_out = (uint32_t)notify_off;
 	return 0;
 }
 
 static void
-modern_notify(struct vnet_hw *hw, uint16_t index, void *notify_addr)
+modern_notify(struct vnet_hw *hw, uint16_t index, uint32_t notify_off)
 {
-	RTE_SET_USED(hw);
-	rte_write16(rte_cpu_to_le_16(index), notify_addr);
+	rte_write16(rte_cpu_to_le_16(index),
+		    vnet_local(hw)->notify_base + notify_off);
 }
 
 const struct vnet_transport_ops vnet_modern_ops = {
@@ -197,26 +197,38 @@ const struct vnet_transport_ops vnet_modern_ops = {
 };
 
 static uint8_t *
-region_addr(struct rte_pci_device *pci, const struct vnet_cap_region *r)
+region_addr(const struct vnet_local *l, const struct vnet_cap_region *r)
 {
-	uint64_t len;
-	uint8_t *base = vnet_pci_bar(pci, r->bar, &len);
-
-	if (base == NULL || (uint64_t)r->offset + r->length > len)
+	if (r->bar >= VNET_PCI_BAR_COUNT || l->bar[r->bar] == NULL ||
+	    (uint64_t)r->offset + r->length > l->bar_len[r->bar])
 		return NULL;
-	return base + r->offset;
+	return l->bar[r->bar] + r->offset;
+}
+
+/* This process's addresses of the regions hw->layout describes. */
+int
+vnet_modern_map(struct vnet_hw *hw)
+{
+	struct vnet_local *l = vnet_local(hw);
+
+	l->common = region_addr(l, &hw->layout.common);
+	l->notify_base = region_addr(l, &hw->layout.notify);
+	l->isr = region_addr(l, &hw->layout.isr);
+	l->device = region_addr(l, &hw->layout.device);
+	if (l->common == NULL || l->notify_base == NULL || l->isr == NULL ||
+	    l->device == NULL)
+		return -ENXIO;
+	l->ops = &vnet_modern_ops;
+	return 0;
 }
 
 int
 vnet_modern_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 		   const struct vnet_modern_layout *layout)
 {
-	hw->common = region_addr(pci, &layout->common);
-	hw->notify_base = region_addr(pci, &layout->notify);
-	hw->isr = region_addr(pci, &layout->isr);
-	hw->device = region_addr(pci, &layout->device);
-	if (hw->common == NULL || hw->notify_base == NULL || hw->isr == NULL ||
-	    hw->device == NULL) {
+	RTE_SET_USED(pci);
+	hw->layout = *layout;
+	if (vnet_modern_map(hw) != 0) {
 		VNET_LOG(NOTICE, hw->name,
 			 "modern capabilities are valid but their BARs are not mapped by the PCI bus; trying legacy");
 		return -ENXIO;
@@ -225,6 +237,5 @@ vnet_modern_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 	hw->device_len = layout->device.length;
 	hw->notify_off_multiplier = layout->notify_off_multiplier;
 	hw->modern = true;
-	vnet_local(hw)->ops = &vnet_modern_ops;
 	return 0;
 }

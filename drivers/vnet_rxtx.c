@@ -100,6 +100,7 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		m->port = vq->port_id;
 		m->data_len = (uint16_t)frame;
 		m->pkt_len = frame;
+		vnet_pktstats_mbuf(&vq->stats.pkt, m, frame);
 		bytes += frame;
 		pkts[nb_rx++] = m;
 	}
@@ -218,6 +219,7 @@ vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		}
 		if (!tx_enqueue(vq, m, push, (uint16_t)need))
 			break;
+		vnet_pktstats_mbuf(&vq->stats.pkt, m, len);
 		bytes += len;
 	}
 	if (r->avail_shadow != r->kicked_idx)

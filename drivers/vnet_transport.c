@@ -24,8 +24,6 @@
 
 #define VNET_RESET_WAIT_MS 1000
 
-struct vnet_local vnet_locals[RTE_MAX_ETHPORTS];
-
 static bool
 has_iommu_group(const char *bdf)
 {
@@ -87,7 +85,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 		VNET_LOG(ERR, hw->name, "cannot read BARs: %s", err);
 		return -EIO;
 	}
-	if (rte_pci_map_device(pci) != 0) {
+	if (vnet_local_map_bus(pci, hw) != 0) {
 		VNET_LOG(ERR, hw->name,
 			 "mapping the device through %s failed; see the EAL messages above",
 			 vnet_kdrv_name(kdrv));
@@ -129,16 +127,14 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 		return 0;
 unmap:
 	vnet_diagnose(pci, kdrv);
-	rte_pci_unmap_device(pci);
+	vnet_local_release(pci, hw);
 	return ret;
 }
 
 void
 vnet_transport_fini(struct rte_pci_device *pci, struct vnet_hw *hw)
 {
-	vnet_local(hw)->ops = NULL;
-	memset(&vnet_local(hw)->legacy_io, 0, sizeof(vnet_local(hw)->legacy_io));
-	rte_pci_unmap_device(pci);
+	vnet_local_release(pci, hw);
 }
 
 int

@@ -36,10 +36,13 @@ struct vnet_transport_ops {
 	int (*read_dev_cfg)(struct vnet_hw *hw, uint32_t off, void *dst,
 			    size_t len);
 	uint16_t (*get_queue_size)(struct vnet_hw *hw, uint16_t index);
-	/* Program a queue; on success *notify_addr is set (NULL for legacy). */
+	/*
+	 * Program a queue; on success *notify_off is where its doorbell sits
+	 * in the notify region (shared: each process adds its own mapping).
+	 */
 	int (*setup_queue)(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
-			   void **notify_addr);
-	void (*notify)(struct vnet_hw *hw, uint16_t index, void *notify_addr);
+			   uint32_t *notify_off);
+	void (*notify)(struct vnet_hw *hw, uint16_t index, uint32_t notify_off);
 };
 
 extern const struct vnet_transport_ops vnet_modern_ops;
@@ -59,6 +62,17 @@ int vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw);
 void vnet_transport_fini(struct rte_pci_device *pci, struct vnet_hw *hw);
 
 /*
+ * This process's BARs (vnet_local.c): the PCI bus's mapping, or memory
+ * BARs mmapped from sysfs; vnet_local_release() undoes either and clears
+ * the port's vnet_local.
+ */
+int vnet_local_map_bus(struct rte_pci_device *pci, struct vnet_hw *hw);
+int vnet_local_map_sysfs(struct vnet_hw *hw,
+			 const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
+			 char *err, size_t errlen);
+void vnet_local_release(struct rte_pci_device *pci, struct vnet_hw *hw);
+
+/*
  * Refuse a device that would bypass the IOMMU EAL relies on (see
  * vnet_dma.h); call once features are known. 0 or -ENOTSUP, logged.
  */
@@ -75,5 +89,10 @@ int vnet_modern_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 int vnet_legacy_attach(struct rte_pci_device *pci, struct vnet_hw *hw,
 		       const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
 		       enum vnet_kdrv kdrv);
+/* The per-process halves of the above, for every process. */
+int vnet_modern_map(struct vnet_hw *hw);
+int vnet_legacy_open(struct rte_pci_device *pci, struct vnet_hw *hw,
+		     const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
+		     enum vnet_kdrv kdrv);
 
 #endif

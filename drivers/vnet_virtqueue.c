@@ -179,14 +179,14 @@ vnet_vq_attach(struct vnet_virtqueue *vq)
 		.used = iova + vnet_ring_used_offset(vq->vr.num, VNET_LEGACY_RING_ALIGN),
 	};
 
-	return vnet_ops(vq->hw)->setup_queue(vq->hw, &q, &vq->notify_addr);
+	return vnet_ops(vq->hw)->setup_queue(vq->hw, &q, &vq->notify_off);
 }
 
 void
 vnet_vq_publish_and_kick(struct vnet_virtqueue *vq)
 {
 	if (vnet_vring_publish(&vq->vr, vq->event_idx)) {
-		vnet_ops(vq->hw)->notify(vq->hw, vq->index, vq->notify_addr);
+		vnet_ops(vq->hw)->notify(vq->hw, vq->index, vq->notify_off);
 		vq->stats.kicks++;
 	}
 }

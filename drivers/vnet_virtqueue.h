@@ -14,6 +14,7 @@
 #include <rte_memzone.h>
 
 #include "vnet_hw.h"
+#include "vnet_pktstats.h"
 #include "vnet_transport.h"
 #include "vnet_vring.h"
 
@@ -26,6 +27,8 @@ struct vnet_vq_stats {
 	uint64_t kicks;
 	uint64_t runts;        /* rx frames shorter than an Ethernet header */
 	uint64_t ring_faults;  /* times the queue was found broken */
+	uint64_t stopped_drops; /* rx: filled while the queue was stopped */
+	struct vnet_pkt_stats pkt;
 };
 
 struct vnet_virtqueue {
@@ -38,10 +41,12 @@ struct vnet_virtqueue {
 	bool event_idx;
 	bool can_push;         /* header may go in mbuf headroom (tx) */
 	bool fault_reported;   /* the broken ring was logged and signalled */
+	bool deferred_start;   /* stays stopped at dev_start (queue conf) */
 
 	struct vnet_vring vr;
 	const struct rte_memzone *ring_mz; /* one IOVA-contiguous zone */
-	void *notify_addr;        /* modern doorbell; NULL for legacy */
+	/* Doorbell offset in the notify region; each process adds its own mapping. */
+	uint32_t notify_off;
 
 	/* tx: per-descriptor virtio_net_hdr for mbufs whose headroom is busy */
 	const struct rte_memzone *hdr_mz;
