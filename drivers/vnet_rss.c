@@ -29,9 +29,10 @@ device_of(const struct vnet_hw *hw)
 	};
 }
 
+/* quiet: the NOTICE was given at configure time; say it once. */
 static int
 decide(struct rte_eth_dev *dev, const struct vnet_rss_request *req,
-       const char *what)
+       const char *what, bool quiet)
 {
 	struct vnet_hw *hw = dev->data->dev_private;
 	struct vnet_rss_device d = device_of(hw);
@@ -41,7 +42,8 @@ decide(struct rte_eth_dev *dev, const struct vnet_rss_request *req,
 	case VNET_RSS_ACCEPT:
 		return 0;
 	case VNET_RSS_ACCEPT_NOTICE:
-		VNET_LOG(NOTICE, hw->name, "port %u: %s", hw->port_id, msg);
+		if (!quiet)
+			VNET_LOG(NOTICE, hw->name, "port %u: %s", hw->port_id, msg);
 		return 0;
 	default:
 		VNET_LOG(ERR, hw->name, "port %u: %s: %s", hw->port_id, what, msg);
@@ -60,7 +62,7 @@ vnet_rss_configure(struct rte_eth_dev *dev)
 		.rss_hf = conf->rx_adv_conf.rss_conf.rss_hf,
 	};
 
-	return decide(dev, &req, "rte_eth_dev_configure");
+	return decide(dev, &req, "rte_eth_dev_configure", false);
 }
 
 void
@@ -82,7 +84,7 @@ vnet_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 		.has_key = conf->rss_key != NULL,
 		.rss_hf = conf->rss_hf,
 	};
-	int ret = decide(dev, &req, "rte_eth_dev_rss_hash_update");
+	int ret = decide(dev, &req, "rte_eth_dev_rss_hash_update", true);
 
 	if (ret == 0)
 		dev->data->dev_conf.rx_adv_conf.rss_conf.rss_hf = conf->rss_hf;
@@ -109,7 +111,7 @@ vnet_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
 
 	RTE_SET_USED(reta);
 	RTE_SET_USED(size);
-	return decide(dev, &req, "rte_eth_dev_rss_reta_update");
+	return decide(dev, &req, "rte_eth_dev_rss_reta_update", false);
 }
 
 int
