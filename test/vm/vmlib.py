@@ -778,7 +778,8 @@ class Guest:
                               % (i, n.port.name))
             a += ['-chardev', 'socket,id=vc%d,path=%s%s' % (
                       i, n.port.sock, ',server=on,wait=off' if n.port.server else ''),
-                  '-netdev', 'vhost-user,id=vn%d,chardev=vc%d' % (i, i)]
+                  '-netdev', 'vhost-user,id=vn%d,chardev=vc%d%s' % (
+                      i, i, ',queues=%d' % n.port.queues if n.port.queues > 1 else '')]
             n.mac = Nic.mac_for(i)
             dev = 'virtio-net-pci,netdev=vn%d,mac=%s,id=nic%d' % (i, n.mac, i)
             if n.root_port is not None:
