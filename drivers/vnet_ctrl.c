@@ -247,9 +247,12 @@ rx_mode(struct rte_eth_dev *dev, uint8_t which, bool on, const char *what)
 	struct vnet_ctrl_cmd cmd;
 	int ret;
 
-	/* Without VIRTIO_NET_F_CTRL_RX the device passes everything: already on. */
-	if (on && !vnet_has_feature(hw, VNET_F_CTRL_RX))
-		return 0;
+	/*
+	 * Without VIRTIO_NET_F_CTRL_RX the device passes everything: already
+	 * on, and off is not supported. Quietly: ethdev asks at every start.
+	 */
+	if (!vnet_has_feature(hw, VNET_F_CTRL_RX))
+		return on ? 0 : -ENOTSUP;
 	ret = ctrl_needed(hw, VNET_F_CTRL_RX, what);
 	if (ret <= 0)
 		return ret;

@@ -175,7 +175,12 @@ def t_ctrl(env, phase, rss=False):
         f['promiscuous'], f['multicast'], f['vlan'], f['main-mac']))
     ph.check(f['promiscuous'] is True, 'testpmd enables promiscuous mode: device says %s'
              % f['promiscuous'])
-    ph.check(f['vlan'] == 'normal', 'with CTRL_VLAN the device filters VLANs: vlan %r' % f['vlan'])
+    # With CTRL_VLAN the device starts with an empty VLAN table, which QEMU
+    # reports as 'none' (its own datapath drops tagged frames; a vhost-user
+    # backend's does not filter at all): as with net_virtio.
+    ph.check(f['vlan'] == 'none' and f['vlan-table'] == [],
+             'with CTRL_VLAN the VLAN table starts empty: vlan %r, table %s'
+             % (f['vlan'], f['vlan-table']))
     uc, mc, mac2 = '02:00:00:00:10:01', '01:00:5e:00:00:07', '02:00:00:00:20:02'
     steps = [
         (['set promisc 0 off'], lambda f: f['promiscuous'] is False, 'promiscuous off'),
@@ -184,7 +189,7 @@ def t_ctrl(env, phase, rss=False):
         (['mac_addr add 0 ' + uc], lambda f: uc in f['unicast-table'], 'MAC add'),
         (['mcast_addr add 0 ' + mc], lambda f: mc in f['multicast-table'], 'multicast list'),
         (['mac_addr remove 0 ' + uc], lambda f: uc not in f['unicast-table'], 'MAC remove'),
-        (['vlan set filter on 0', 'rx_vlan add 100 0'], lambda f: 100 in f['vlan-table'],
+        (['vlan set filter on 0', 'rx_vlan add 100 0'], lambda f: 100 in f['vlan-table'] and f['vlan'] == 'normal',
          'VLAN 100 added'),
         (['rx_vlan add 200 0', 'rx_vlan rm 100 0'],
          lambda f: f['vlan-table'] == [200], 'VLAN 100 removed, 200 kept'),
