@@ -34,7 +34,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'robust'
 sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))
 import robust  # noqa: E402
 import traffic  # noqa: E402
-import vmlib  # noqa: E402
 from qmp import qmp_argv, qmp_call  # noqa: E402
 
 F = {'CTRL_VQ': 17, 'CTRL_RX': 18, 'CTRL_VLAN': 19, 'GUEST_ANNOUNCE': 21, 'MQ': 22,
