@@ -81,7 +81,8 @@ def per_queue(ph, env, tp, n, phase_name):
     guest_dir, host_i = ('rx', 1) if phase_name == 'host-tx' else ('tx', 0)
     row = []
     for q in range(n):
-        g = xs.get('%s_q%d_packets' % (guest_dir, q))
+        # net_vnet's per-queue name, or net_virtio's (rx_q0_good_packets)
+        g = xs.get('%s_q%d_packets' % (guest_dir, q), xs.get('%s_q%d_good_packets' % (guest_dir, q)))
         h = hs.get(q, (0, 0))[host_i]
         row.append('q%d guest %s %s host %s %d' % (q, guest_dir, g, 'tx' if host_i else 'rx', h))
         if not ph.check(g is not None, 'no xstat %s_q%d_packets' % (guest_dir, q)):
@@ -92,7 +93,7 @@ def per_queue(ph, env, tp, n, phase_name):
         ph.check(0 <= sent - got <= RING, 'queue %d: %d sent, %d received: not the same queue '
                  'on both sides (at most one ring in flight)' % (q, sent, got))
     # No queue beyond N carried anything.
-    extra = {k: v for k, v in xs.items() if re.match(r'(rx|tx)_q(\d+)_packets$', k)
+    extra = {k: v for k, v in xs.items() if re.match(r'(rx|tx)_q(\d+)_(good_)?packets$', k)
              and int(re.match(r'(rx|tx)_q(\d+)', k).group(2)) >= n and v}
     ph.check(not extra, 'queues beyond %d counted packets: %s' % (n, extra))
     ph.note('; '.join(row))
