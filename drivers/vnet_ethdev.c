@@ -15,12 +15,15 @@
 
 #include "vnet_compat.h"
 #include "vnet_conf.h"
+#include "vnet_ctrl.h"
 #include "vnet_devargs.h"
 #include "vnet_dpdk.h"
 #include "vnet_health.h"
 #include "vnet_log.h"
+#include "vnet_mq.h"
 #include "vnet_pci.h"
 #include "vnet_qctl.h"
+#include "vnet_rss.h"
 #include "vnet_rxtx.h"
 #include "vnet_secondary.h"
 #include "vnet_spec.h"
@@ -35,7 +38,7 @@ RTE_LOG_REGISTER(vnet_logtype, pmd.net.vnet, NOTICE);
 	(VNET_BIT(VNET_F_MAC) | VNET_BIT(VNET_F_STATUS) | VNET_BIT(VNET_F_MTU) | \
 	 VNET_BIT(VNET_F_ANY_LAYOUT) | VNET_BIT(VNET_F_RING_EVENT_IDX) |        \
 	 VNET_BIT(VNET_F_VERSION_1) | VNET_BIT(VNET_F_ACCESS_PLATFORM) |       \
-	 VNET_BIT(VNET_F_ORDER_PLATFORM))
+	 VNET_BIT(VNET_F_ORDER_PLATFORM) | VNET_CTRL_FEATURES)
 
 #define VNET_DEFAULT_RING_SIZE 256
 #define VNET_DEFAULT_MTU 1500
@@ -50,6 +53,7 @@ static const struct {
 	{ VNET_F_MAC, VNET_CFG_MAC + RTE_ETHER_ADDR_LEN },
 	{ VNET_F_STATUS, VNET_CFG_STATUS + 2 },
 	{ VNET_F_MTU, VNET_CFG_MTU + 2 },
+	{ VNET_F_MQ, VNET_CFG_MAX_VQ_PAIRS + 2 },
 };
 
 static inline struct vnet_hw *
@@ -108,7 +112,7 @@ vnet_negotiate(struct vnet_hw *hw)
 			want &= ~bit;
 		}
 	}
-	hw->guest_features = hw->host_features & want;
+	hw->guest_features = vnet_ctrl_feature_deps(hw->host_features & want);
 	ops->set_features(hw, hw->guest_features);
 	if (hw->modern) {
 		vnet_add_status(hw, VNET_STATUS_FEATURES_OK);
@@ -157,8 +161,7 @@ vnet_read_config(struct vnet_hw *hw)
 		else
 			hw->mtu = mtu;
 	}
-	hw->max_queue_pairs = 1; /* VIRTIO_NET_F_MQ is not negotiated yet */
-	return 0;
+	return vnet_ctrl_read_config(hw);
 }
 
 /*
@@ -246,6 +249,7 @@ vnet_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 	};
 
 	RTE_SET_USED(wait_to_complete);
+	vnet_ctrl_poll_announce(dev);
 	link.link_status = vnet_check_health(dev) == 0 && vnet_link_up(hw) ?
 			   RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
 	return rte_eth_linkstatus_set(dev, &link);
@@ -266,6 +270,8 @@ vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = info->max_rx_pktlen - VNET_FRAME_OVERHEAD;
 	info->rx_offload_capa = 0;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	vnet_ctrl_infos(hw, info);
+	vnet_rss_infos(dev, info);
 	info->rx_desc_lim.nb_max = VNET_RING_MAX_SIZE;
 	/* Smaller rings reach queue setup, which says what is wrong. */
 	info->rx_desc_lim.nb_min = 1;
@@ -299,12 +305,9 @@ vnet_dev_configure(struct rte_eth_dev *dev)
 		VNET_LOG(ERR, hw->name, "port %u: %s", hw->port_id, err);
 		return ret;
 	}
-	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
-		VNET_LOG(ERR, hw->name,
-			 "rx mq_mode %d requested; vnet supports only RTE_ETH_MQ_RX_NONE",
-			 conf->rxmode.mq_mode);
-		return -ENOTSUP;
-	}
+	ret = vnet_rss_configure(dev);
+	if (ret != 0)
+		return ret;
 	if (conf->intr_conf.lsc || conf->intr_conf.rxq) {
 		VNET_LOG(ERR, hw->name,
 			 "interrupts requested (lsc=%u rxq=%u); vnet is poll-mode only, use link_update polling",
@@ -327,13 +330,13 @@ vnet_queue_release(struct rte_eth_dev *dev, void **slot, uint16_t vq_index)
 static void
 vnet_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
-	vnet_queue_release(dev, &dev->data->rx_queues[qid], 2 * qid);
+	vnet_queue_release(dev, &dev->data->rx_queues[qid], vnet_mq_rx_vq(qid));
 }
 
 static void
 vnet_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
-	vnet_queue_release(dev, &dev->data->tx_queues[qid], 2 * qid + 1);
+	vnet_queue_release(dev, &dev->data->tx_queues[qid], vnet_mq_tx_vq(qid));
 }
 
 static int
@@ -472,6 +475,9 @@ vnet_dev_start(struct rte_eth_dev *dev)
 		if (ret != 0)
 			goto fail;
 	}
+	ret = vnet_ctrl_attach(dev);
+	if (ret != 0)
+		goto fail;
 	vnet_add_status(hw, VNET_STATUS_DRIVER_OK);
 	if (vnet_ops(hw)->get_status(hw) & (VNET_STATUS_DEVICE_NEEDS_RESET |
 					    VNET_STATUS_FAILED)) {
@@ -483,6 +489,11 @@ vnet_dev_start(struct rte_eth_dev *dev)
 	hw->started = true;
 	hw->reset_event_raised = false;
 	hw->health = VNET_HEALTH_OK;
+	ret = vnet_ctrl_start(dev);
+	if (ret != 0) {
+		hw->started = false;
+		goto fail;
+	}
 	vnet_qctl_port_event(dev, VNET_QEV_PORT_START);
 	vnet_link_update(dev, 0);
 	return 0;
@@ -534,6 +545,7 @@ vnet_teardown(struct rte_eth_dev *dev)
 		vnet_rx_queue_release(dev, q);
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		vnet_tx_queue_release(dev, q);
+	vnet_ctrl_free(hw, !hw->reset_unconfirmed);
 	vnet_transport_fini(RTE_ETH_DEV_TO_PCI(dev), hw);
 }
 
@@ -675,6 +687,20 @@ static const struct eth_dev_ops vnet_eth_ops = {
 	.rx_queue_release = vnet_rx_queue_release,
 	.tx_queue_setup = vnet_tx_queue_setup,
 	.tx_queue_release = vnet_tx_queue_release,
+	.promiscuous_enable = vnet_promiscuous_enable,
+	.promiscuous_disable = vnet_promiscuous_disable,
+	.allmulticast_enable = vnet_allmulticast_enable,
+	.allmulticast_disable = vnet_allmulticast_disable,
+	.mac_addr_set = vnet_mac_addr_set,
+	.mac_addr_add = vnet_mac_addr_add,
+	.mac_addr_remove = vnet_mac_addr_remove,
+	.set_mc_addr_list = vnet_set_mc_addr_list,
+	.vlan_filter_set = vnet_vlan_filter_set,
+	.vlan_offload_set = vnet_vlan_offload_set,
+	.rss_hash_update = vnet_rss_hash_update,
+	.rss_hash_conf_get = vnet_rss_hash_conf_get,
+	.reta_update = vnet_reta_update,
+	.reta_query = vnet_reta_query,
 };
 
 static int
@@ -718,7 +744,8 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 		goto fail;
 
 	if (dev->data->mac_addrs == NULL) {
-		dev->data->mac_addrs = rte_zmalloc("vnet_mac", RTE_ETHER_ADDR_LEN, 0);
+		dev->data->mac_addrs = rte_zmalloc("vnet_mac",
+						   RTE_ETHER_ADDR_LEN * VNET_MAC_ADDRS, 0);
 		if (dev->data->mac_addrs == NULL) {
 			ret = -ENOMEM;
 			goto fail;
@@ -737,6 +764,7 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 	hw->magic = VNET_HW_MAGIC; /* secondaries may attach from now on */
 	return 0;
 fail:
+	vnet_ctrl_free(hw, !hw->reset_unconfirmed);
 	vnet_transport_fini(pci, hw);
 	return ret;
 }

@@ -17,9 +17,10 @@
 #include "vnet_caps.h"
 #include "vnet_io.h"
 
-#define VNET_MAX_QUEUE_PAIRS 1 /* multiqueue needs the control queue: later */
+#define VNET_MAX_QUEUE_PAIRS 16 /* queue pairs a port uses (VIRTIO_NET_F_MQ) */
 #define VNET_MAX_VQS (2 * VNET_MAX_QUEUE_PAIRS)
 
+struct vnet_ctrl;
 struct vnet_virtqueue;
 struct vnet_transport_ops;
 
@@ -65,6 +66,10 @@ struct vnet_hw {
 	/* Device queue sizes, read after FEATURES_OK (virtio 1.2 §3.1.1). */
 	uint16_t queue_max[VNET_MAX_VQS];
 	struct vnet_virtqueue *vqs[VNET_MAX_VQS];
+
+	/* Control virtqueue (vnet_ctrl.c); NULL without VIRTIO_NET_F_CTRL_VQ. */
+	struct vnet_ctrl *ctrl;
+	uint16_t dev_queue_pairs; /* the device's max_virtqueue_pairs */
 };
 
 /*

@@ -10,6 +10,7 @@
 
 #include "vnet_conf.h"
 #include "vnet_log.h"
+#include "vnet_mq.h"
 #include "vnet_virtqueue.h"
 
 static const char *
@@ -49,7 +50,8 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 	       uint16_t nb_desc, unsigned int socket,
 	       struct vnet_virtqueue **out)
 {
-	uint16_t index = 2 * queue_id + (role == VNET_VQ_TX);
+	uint16_t index = role == VNET_VQ_TX ? vnet_mq_tx_vq(queue_id) :
+					      vnet_mq_rx_vq(queue_id);
 	/* Read after FEATURES_OK (virtio 1.2 §3.1.1 step 7), at negotiation. */
 	uint16_t dev_max = hw->queue_max[index];
 	enum vnet_ring_size_note note;
