@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 #include <ethdev_driver.h>
 
+#include "vnet_offload.h"
 #include "vnet_rxtx.h"
 
 #define VNET_RX_REFILL_BATCH 64
@@ -96,6 +97,15 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		m->nb_segs = 1;
 		m->next = NULL;
 		m->ol_flags = 0;
+		if (vq->rx_hdr_flags) {
+			uint16_t segsz;
+
+			m->ol_flags = vnet_offload_rx_flags(
+				rte_pktmbuf_mtod_offset(m, struct vnet_net_hdr *,
+							-(int)vq->hdr_size),
+				&segsz);
+			m->tso_segsz = segsz;
+		}
 		m->packet_type = 0;
 		m->port = vq->port_id;
 		m->data_len = (uint16_t)frame;
@@ -166,10 +176,14 @@ tx_enqueue(struct vnet_virtqueue *vq, struct rte_mbuf *m, bool push,
 		void *hdr = rte_pktmbuf_prepend(m, vq->hdr_size);
 
 		memset(hdr, 0, vq->hdr_size);
+		if (vq->tx_offload)
+			vnet_offload_tx_hdr(hdr, m);
 	} else {
 		struct vnet_net_hdr *hdrs = vq->hdr_mz->addr;
 
 		memset(&hdrs[head], 0, vq->hdr_size);
+		if (vq->tx_offload)
+			vnet_offload_tx_hdr(&hdrs[head], m);
 		r->desc[cur].addr = vq->hdr_mz->iova +
 				    (uint64_t)head * sizeof(struct vnet_net_hdr);
 		r->desc[cur].len = vq->hdr_size;
@@ -216,6 +230,9 @@ vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		/* Idempotent: a packet retried after a full ring is fine. */
+		if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
+			vnet_tx_ipv4_cksum(m);
 		if (!tx_enqueue(vq, m, push, (uint16_t)need))
 			break;
 		bytes += len;

@@ -14,6 +14,7 @@
 #include <rte_memzone.h>
 
 #include "vnet_hw.h"
+#include "vnet_mrg.h"
 #include "vnet_transport.h"
 #include "vnet_vring.h"
 
@@ -26,6 +27,8 @@ struct vnet_vq_stats {
 	uint64_t kicks;
 	uint64_t runts;        /* rx frames shorter than an Ethernet header */
 	uint64_t ring_faults;  /* times the queue was found broken */
+	uint64_t mrg_segments; /* rx buffers in delivered mergeable packets */
+	uint64_t mrg_errors;   /* mergeable packets dropped (vnet_mrg.h) */
 };
 
 struct vnet_virtqueue {
@@ -47,6 +50,12 @@ struct vnet_virtqueue {
 	const struct rte_memzone *hdr_mz;
 
 	struct rte_mempool *mp;   /* rx buffers */
+	/* rx with VIRTIO_NET_F_MRG_RXBUF: a packet may span bursts */
+	struct vnet_mrg mrg;
+	struct rte_mbuf *mrg_head, *mrg_tail;
+	uint32_t rx_max_frame;    /* larger frames are dropped and counted */
+	bool rx_hdr_flags;        /* header offload fields into ol_flags */
+	bool tx_offload;          /* CSUM negotiated: fill the tx header */
 	uint64_t rx_nombuf;
 	struct vnet_vq_stats stats;
 	struct vnet_desc_extra extra[];
