@@ -132,6 +132,7 @@ vnet_vq_free(struct vnet_virtqueue *vq, bool device_quiet)
 
 	if (vq == NULL)
 		return;
+	vnet_rx_mrg_reset(vq); /* off the ring already: always safe to free */
 	if (device_quiet) {
 		if (vq->ring_mz != NULL)
 			vnet_vq_reset_ring(vq);
