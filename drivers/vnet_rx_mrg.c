@@ -12,8 +12,6 @@
 #include "vnet_offload.h"
 #include "vnet_rxtx.h"
 
-#define VNET_RX_REFILL_BATCH 64
-
 static inline struct vnet_net_hdr *
 rx_hdr(const struct vnet_virtqueue *vq, struct rte_mbuf *m)
 {
@@ -133,14 +131,6 @@ vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		vnet_vq_report_broken(vq);
 		return nb_rx;
 	}
-	if (taken > 0) {
-		vnet_vring_suppress_interrupts(r, vq->event_idx);
-		if (r->num_free >= RTE_MIN((uint16_t)VNET_RX_REFILL_BATCH,
-					   (uint16_t)(r->num / 2)))
-			vnet_rx_refill(vq);
-	} else if (unlikely(r->num_free == r->num)) {
-		/* Ring starved earlier (no mbufs): retry so rx can recover. */
-		vnet_rx_refill(vq);
-	}
+	vnet_rx_burst_end(vq, taken);
 	return nb_rx;
 }

@@ -67,6 +67,22 @@ vnet_rx_refill(struct vnet_virtqueue *vq)
 	return posted;
 }
 
+void
+vnet_rx_burst_end(struct vnet_virtqueue *vq, uint16_t taken)
+{
+	struct vnet_vring *r = &vq->vr;
+
+	if (taken > 0) {
+		vnet_vring_suppress_interrupts(r, vq->event_idx);
+		if (r->num_free >= RTE_MIN((uint16_t)VNET_RX_REFILL_BATCH,
+					   (uint16_t)(r->num / 2)))
+			vnet_rx_refill(vq);
+	} else if (unlikely(r->num_free == r->num)) {
+		/* Ring starved earlier (no mbufs): retry so rx can recover. */
+		vnet_rx_refill(vq);
+	}
+}
+
 uint16_t
 vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
@@ -120,15 +136,7 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		vnet_vq_report_broken(vq);
 		return nb_rx;
 	}
-	if (i > 0) {
-		vnet_vring_suppress_interrupts(r, vq->event_idx);
-		if (r->num_free >= RTE_MIN((uint16_t)VNET_RX_REFILL_BATCH,
-					   (uint16_t)(r->num / 2)))
-			vnet_rx_refill(vq);
-	} else if (unlikely(r->num_free == r->num)) {
-		/* Ring starved earlier (no mbufs): retry so rx can recover. */
-		vnet_rx_refill(vq);
-	}
+	vnet_rx_burst_end(vq, i);
 	return nb_rx;
 }
 

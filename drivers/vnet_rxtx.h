@@ -22,6 +22,9 @@ void vnet_tx_ipv4_cksum(struct rte_mbuf *m);
 /* Post as many fresh rx buffers as there are free descriptors. */
 int vnet_rx_refill(struct vnet_virtqueue *vq);
 
+/* After an rx burst took `taken` used entries: suppress irqs, refill. */
+void vnet_rx_burst_end(struct vnet_virtqueue *vq, uint16_t taken);
+
 /* Frame bytes that fit in one rx buffer from this pool. */
 uint32_t vnet_rx_buf_capacity(struct rte_mempool *mp);
 
