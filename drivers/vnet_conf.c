@@ -63,21 +63,24 @@ vnet_conf_rx_frame(uint16_t port_mtu, bool dev_mtu_negotiated, uint16_t dev_mtu)
 
 int
 vnet_conf_rx_buf(uint32_t buf_capacity, const char *pool, uint16_t port_mtu,
-		 bool dev_mtu_negotiated, uint16_t dev_mtu, char *err,
-		 size_t errlen)
+		 bool dev_mtu_negotiated, uint16_t dev_mtu, bool mrg, bool scatter,
+		 char *err, size_t errlen)
 {
 	uint32_t frame = vnet_conf_rx_frame(port_mtu, dev_mtu_negotiated, dev_mtu);
+	const char *how = mrg ?
+		"enable scatter rx (RTE_ETH_RX_OFFLOAD_SCATTER, testpmd --enable-scatter), " :
+		"the device has no mergeable rx buffers; ";
 
-	if (buf_capacity >= frame)
+	if (buf_capacity >= frame || (mrg && scatter))
 		return 0;
 	if (dev_mtu_negotiated && dev_mtu > port_mtu)
 		snprintf(err, errlen,
-			 "mbufs of pool %s hold %u bytes, but the device's MTU %u allows %u-byte frames (mergeable rx buffers are not supported yet); use mbufs of at least %u data bytes (testpmd --mbuf-size=%u) or lower the device MTU (QEMU host_mtu=)",
-			 pool, buf_capacity, dev_mtu, frame, frame,
+			 "mbufs of pool %s hold %u bytes, but the device's MTU %u allows %u-byte frames; %suse mbufs of at least %u data bytes (testpmd --mbuf-size=%u) or lower the device MTU (QEMU host_mtu=)",
+			 pool, buf_capacity, dev_mtu, frame, how, frame,
 			 frame + 128); /* --mbuf-size counts the 128-byte default headroom */
 	else
 		snprintf(err, errlen,
-			 "mbufs of pool %s hold %u bytes, MTU %u needs %u (mergeable rx buffers are not supported yet); use mbufs of at least %u data bytes (testpmd --mbuf-size=%u) or a smaller MTU",
-			 pool, buf_capacity, port_mtu, frame, frame, frame + 128);
+			 "mbufs of pool %s hold %u bytes, MTU %u needs %u; %suse mbufs of at least %u data bytes (testpmd --mbuf-size=%u) or a smaller MTU",
+			 pool, buf_capacity, port_mtu, frame, how, frame, frame + 128);
 	return -EINVAL;
 }

@@ -43,9 +43,14 @@ int vnet_conf_ring_size(bool tx, uint16_t asked, uint32_t device_max,
 uint32_t vnet_conf_rx_frame(uint16_t port_mtu, bool dev_mtu_negotiated,
 			    uint16_t dev_mtu);
 
-/* Whether rx buffers of buf_capacity bytes hold that frame; -EINVAL if not. */
+/*
+ * Whether rx buffers of buf_capacity bytes hold that frame; -EINVAL if not.
+ * With mergeable rx buffers (mrg) and scatter rx enabled, a frame spans
+ * buffers and any size will do; with mrg alone the fix is to enable scatter.
+ */
 int vnet_conf_rx_buf(uint32_t buf_capacity, const char *pool,
 		     uint16_t port_mtu, bool dev_mtu_negotiated,
-		     uint16_t dev_mtu, char *err, size_t errlen);
+		     uint16_t dev_mtu, bool mrg, bool scatter, char *err,
+		     size_t errlen);
 
 #endif

@@ -21,6 +21,7 @@
 #include "vnet_health.h"
 #include "vnet_log.h"
 #include "vnet_mq.h"
+#include "vnet_offload.h"
 #include "vnet_pci.h"
 #include "vnet_qctl.h"
 #include "vnet_rss.h"
@@ -38,11 +39,12 @@ RTE_LOG_REGISTER(vnet_logtype, pmd.net.vnet, NOTICE);
 	(VNET_BIT(VNET_F_MAC) | VNET_BIT(VNET_F_STATUS) | VNET_BIT(VNET_F_MTU) | \
 	 VNET_BIT(VNET_F_ANY_LAYOUT) | VNET_BIT(VNET_F_RING_EVENT_IDX) |        \
 	 VNET_BIT(VNET_F_VERSION_1) | VNET_BIT(VNET_F_ACCESS_PLATFORM) |       \
-	 VNET_BIT(VNET_F_ORDER_PLATFORM) | VNET_CTRL_FEATURES)
+	 VNET_BIT(VNET_F_ORDER_PLATFORM) | VNET_BIT(VNET_F_MRG_RXBUF) |     \
+	 VNET_CTRL_FEATURES)
 
 #define VNET_DEFAULT_RING_SIZE 256
 #define VNET_DEFAULT_MTU 1500
-/* Largest frame one rx buffer can take: no mergeable rx buffers yet. */
+/* Largest frame without VIRTIO_NET_F_MTU or LRO, as net_virtio's. */
 #define VNET_MAX_RX_PKTLEN 9728
 
 /* Config fields that only exist when their feature is offered. */
@@ -78,7 +80,7 @@ static int
 vnet_negotiate(struct vnet_hw *hw)
 {
 	const struct vnet_transport_ops *ops = vnet_ops(hw);
-	uint64_t want = VNET_SUPPORTED_FEATURES;
+	uint64_t want = VNET_SUPPORTED_FEATURES | hw->offload_features;
 	uint8_t probe[2];
 	unsigned int i;
 	int ret;
@@ -123,7 +125,9 @@ vnet_negotiate(struct vnet_hw *hw)
 			return -ENOTSUP;
 		}
 	}
-	hw->net_hdr_size = vnet_has_feature(hw, VNET_F_VERSION_1) ?
+	/* num_buffers exists with MRG_RXBUF even on legacy (virtio 1.2 §5.1.6). */
+	hw->net_hdr_size = vnet_has_feature(hw, VNET_F_VERSION_1) ||
+			   vnet_has_feature(hw, VNET_F_MRG_RXBUF) ?
 			   VNET_NET_HDR_V1_SIZE : VNET_NET_HDR_LEGACY_SIZE;
 	/* Virtqueue discovery comes after FEATURES_OK (virtio 1.2 §3.1.1). */
 	for (i = 0; i < VNET_MAX_VQS; i++)
@@ -268,8 +272,11 @@ vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 			      hw->mtu + VNET_FRAME_OVERHEAD : VNET_MAX_RX_PKTLEN;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = info->max_rx_pktlen - VNET_FRAME_OVERHEAD;
-	info->rx_offload_capa = 0;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* What the device offers; negotiated at configure (vnet_offload.h). */
+	info->rx_offload_capa = vnet_offload_rx_capa(hw->host_features);
+	info->tx_offload_capa = vnet_offload_tx_capa(hw->host_features);
+	if (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+		info->max_lro_pkt_size = VNET_MAX_LRO_PKTLEN;
 	vnet_ctrl_infos(hw, info);
 	vnet_rss_infos(dev, info);
 	info->rx_desc_lim.nb_max = VNET_RING_MAX_SIZE;
@@ -282,6 +289,47 @@ vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->default_rxportconf.nb_queues = 1;
 	info->default_txportconf.nb_queues = 1;
 	info->speed_capa = RTE_ETH_LINK_SPEED_FIXED;
+	return 0;
+}
+
+/*
+ * Features are settled here: an offload the application did not enable
+ * must not change what the device sends (no 64 KB frames without LRO), so
+ * its bits are negotiated only now, with a reset and a new negotiation
+ * when they change. ethdev has already checked the offloads against
+ * dev_infos_get, which reports only what the device offers.
+ */
+static int
+vnet_configure_offloads(struct vnet_hw *hw, const struct rte_eth_conf *conf)
+{
+	uint64_t want = vnet_offload_features(conf->rxmode.offloads,
+					      conf->txmode.offloads) &
+			hw->host_features;
+	uint16_t hdr_size = hw->net_hdr_size;
+	int ret;
+
+	if (want == hw->offload_features)
+		return 0;
+	hw->offload_features = want;
+	ret = vnet_negotiate(hw);
+	vnet_reset(hw); /* quiet until dev_start, as after probe */
+	if (ret == 0 && (hw->guest_features & want) != want)
+		ret = -ENOTSUP;
+	if (ret == 0 && hw->net_hdr_size != hdr_size)
+		ret = -EIO; /* offload bits never change the header layout */
+	if (ret != 0) {
+		VNET_LOG(ERR, hw->name,
+			 "port %u: the device refused offload features 0x%" PRIx64 " (features 0x%" PRIx64 " of 0x%" PRIx64 "); configure without those rx/tx offloads",
+			 hw->port_id, want, hw->guest_features, hw->host_features);
+		hw->offload_features = 0;
+		if (vnet_negotiate(hw) == 0)
+			vnet_reset(hw);
+		return ret < 0 ? ret : -ENOTSUP;
+	}
+	VNET_LOG(INFO, hw->name,
+		 "port %u: features 0x%" PRIx64 " of 0x%" PRIx64 " with rx offloads 0x%" PRIx64 ", tx offloads 0x%" PRIx64,
+		 hw->port_id, hw->guest_features, hw->host_features,
+		 conf->rxmode.offloads, conf->txmode.offloads);
 	return 0;
 }
 
@@ -314,7 +362,53 @@ vnet_dev_configure(struct rte_eth_dev *dev)
 			 conf->intr_conf.lsc, conf->intr_conf.rxq);
 		return -ENOTSUP;
 	}
-	return 0;
+	return vnet_configure_offloads(hw, conf);
+}
+
+static bool
+vnet_rx_scatter(const struct rte_eth_dev *dev)
+{
+	return (dev->data->dev_conf.rxmode.offloads &
+		RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
+}
+
+/* Largest frame a port accepts: dev_infos_get's max_rx_pktlen, or LRO's. */
+static uint32_t
+vnet_max_rx_pktlen(const struct vnet_hw *hw)
+{
+	if (vnet_has_feature(hw, VNET_F_GUEST_TSO4) ||
+	    vnet_has_feature(hw, VNET_F_GUEST_TSO6))
+		return VNET_MAX_LRO_PKTLEN;
+	return vnet_has_feature(hw, VNET_F_MTU) ?
+	       (uint32_t)hw->mtu + VNET_FRAME_OVERHEAD : VNET_MAX_RX_PKTLEN;
+}
+
+/*
+ * Per-queue datapath settings once features are final. Without scatter
+ * rx a frame must fit one buffer: longer ones are dropped and counted.
+ */
+static void
+vnet_queues_mode(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	bool mrg = vnet_has_feature(hw, VNET_F_MRG_RXBUF);
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues; q++) {
+		struct vnet_virtqueue *vq = dev->data->rx_queues[q];
+
+		vq->rx_hdr_flags = vnet_has_feature(hw, VNET_F_GUEST_CSUM);
+		vq->rx_max_frame = vnet_max_rx_pktlen(hw);
+		if (!vnet_rx_scatter(dev))
+			vq->rx_max_frame = RTE_MIN(vq->rx_max_frame,
+						   vnet_rx_buf_capacity(vq->mp));
+	}
+	for (q = 0; q < dev->data->nb_tx_queues; q++) {
+		struct vnet_virtqueue *vq = dev->data->tx_queues[q];
+
+		vq->tx_offload = vnet_has_feature(hw, VNET_F_CSUM);
+	}
+	dev->rx_pkt_burst = mrg ? vnet_recv_pkts_mrg : vnet_recv_pkts;
 }
 
 static void
@@ -355,7 +449,8 @@ vnet_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		return ret;
 	ret = vnet_conf_rx_buf(vnet_rx_buf_capacity(mp), mp->name,
 			       dev->data->mtu, vnet_has_feature(hw, VNET_F_MTU),
-			       hw->mtu, err, sizeof(err));
+			       hw->mtu, vnet_has_feature(hw, VNET_F_MRG_RXBUF),
+			       vnet_rx_scatter(dev), err, sizeof(err));
 	if (ret != 0) {
 		VNET_LOG(ERR, hw->name, "rx queue %u: %s", qid, err);
 		return ret;
@@ -486,6 +581,7 @@ vnet_dev_start(struct rte_eth_dev *dev)
 		ret = -EIO;
 		goto fail;
 	}
+	vnet_queues_mode(dev);
 	hw->started = true;
 	hw->reset_event_raised = false;
 	hw->health = VNET_HEALTH_OK;
@@ -631,7 +727,8 @@ vnet_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 			continue;
 		ret = vnet_conf_rx_buf(vnet_rx_buf_capacity(vq->mp), vq->mp->name,
 				       mtu, vnet_has_feature(hw, VNET_F_MTU),
-				       hw->mtu, err, sizeof(err));
+				       hw->mtu, vnet_has_feature(hw, VNET_F_MRG_RXBUF),
+				       vnet_rx_scatter(dev), err, sizeof(err));
 		if (ret != 0) {
 			VNET_LOG(ERR, hw->name, "MTU %u, rx queue %u: %s", mtu, q, err);
 			return ret;
@@ -754,8 +851,9 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 	rte_ether_addr_copy(&hw->mac, &dev->data->mac_addrs[0]);
 	dev->data->mtu = RTE_MIN(hw->mtu, (uint16_t)VNET_DEFAULT_MTU);
 	dev->dev_ops = &vnet_eth_ops;
-	dev->rx_pkt_burst = vnet_recv_pkts;
+	dev->rx_pkt_burst = vnet_recv_pkts; /* vnet_queues_mode() picks at start */
 	dev->tx_pkt_burst = vnet_xmit_pkts;
+	dev->tx_pkt_prepare = vnet_tx_prepare;
 
 	VNET_LOG(INFO, hw->name,
 		 "port %u: %s virtio-net, features 0x%" PRIx64 " of 0x%" PRIx64 ", MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u",

@@ -47,6 +47,7 @@ struct vnet_hw {
 	int health;              /* last enum vnet_health verdict logged */
 	uint64_t host_features;
 	uint64_t guest_features;
+	uint64_t offload_features; /* asked for by the offloads at configure */
 	uint16_t max_queue_pairs;
 	uint16_t mtu;          /* from device config if VIRTIO_NET_F_MTU */
 	uint16_t net_hdr_size; /* virtio_net_hdr size for the negotiated mode */

@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 #include <ethdev_driver.h>
 
+#include "vnet_offload.h"
 #include "vnet_rxtx.h"
 
 #define VNET_RX_REFILL_BATCH 64
@@ -66,6 +67,22 @@ vnet_rx_refill(struct vnet_virtqueue *vq)
 	return posted;
 }
 
+void
+vnet_rx_burst_end(struct vnet_virtqueue *vq, uint16_t taken)
+{
+	struct vnet_vring *r = &vq->vr;
+
+	if (taken > 0) {
+		vnet_vring_suppress_interrupts(r, vq->event_idx);
+		if (r->num_free >= RTE_MIN((uint16_t)VNET_RX_REFILL_BATCH,
+					   (uint16_t)(r->num / 2)))
+			vnet_rx_refill(vq);
+	} else if (unlikely(r->num_free == r->num)) {
+		/* Ring starved earlier (no mbufs): retry so rx can recover. */
+		vnet_rx_refill(vq);
+	}
+}
+
 uint16_t
 vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
@@ -96,6 +113,15 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		m->nb_segs = 1;
 		m->next = NULL;
 		m->ol_flags = 0;
+		if (vq->rx_hdr_flags) {
+			uint16_t segsz;
+
+			m->ol_flags = vnet_offload_rx_flags(
+				rte_pktmbuf_mtod_offset(m, struct vnet_net_hdr *,
+							-(int)vq->hdr_size),
+				&segsz);
+			m->tso_segsz = segsz;
+		}
 		m->packet_type = 0;
 		m->port = vq->port_id;
 		m->data_len = (uint16_t)frame;
@@ -111,15 +137,7 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		vnet_vq_report_broken(vq);
 		return nb_rx;
 	}
-	if (i > 0) {
-		vnet_vring_suppress_interrupts(r, vq->event_idx);
-		if (r->num_free >= RTE_MIN((uint16_t)VNET_RX_REFILL_BATCH,
-					   (uint16_t)(r->num / 2)))
-			vnet_rx_refill(vq);
-	} else if (unlikely(r->num_free == r->num)) {
-		/* Ring starved earlier (no mbufs): retry so rx can recover. */
-		vnet_rx_refill(vq);
-	}
+	vnet_rx_burst_end(vq, i);
 	return nb_rx;
 }
 
@@ -167,10 +185,14 @@ tx_enqueue(struct vnet_virtqueue *vq, struct rte_mbuf *m, bool push,
 		void *hdr = rte_pktmbuf_prepend(m, vq->hdr_size);
 
 		memset(hdr, 0, vq->hdr_size);
+		if (vq->tx_offload)
+			vnet_offload_tx_hdr(hdr, m);
 	} else {
 		struct vnet_net_hdr *hdrs = vq->hdr_mz->addr;
 
 		memset(&hdrs[head], 0, vq->hdr_size);
+		if (vq->tx_offload)
+			vnet_offload_tx_hdr(&hdrs[head], m);
 		r->desc[cur].addr = vq->hdr_mz->iova +
 				    (uint64_t)head * sizeof(struct vnet_net_hdr);
 		r->desc[cur].len = vq->hdr_size;
@@ -217,6 +239,9 @@ vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		/* Idempotent: a packet retried after a full ring is fine. */
+		if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
+			vnet_tx_ipv4_cksum(m);
 		if (!tx_enqueue(vq, m, push, (uint16_t)need))
 			break;
 		vnet_pktstats_mbuf(&vq->stats.pkt, m, len);

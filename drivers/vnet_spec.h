@@ -24,8 +24,13 @@
 
 /* Feature bits */
 #define VNET_F_CSUM 0
+#define VNET_F_GUEST_CSUM 1
 #define VNET_F_MTU 3
 #define VNET_F_MAC 5
+#define VNET_F_GUEST_TSO4 7
+#define VNET_F_GUEST_TSO6 8
+#define VNET_F_HOST_TSO4 11
+#define VNET_F_HOST_TSO6 12
 #define VNET_F_MRG_RXBUF 15
 #define VNET_F_STATUS 16
 #define VNET_F_CTRL_VQ 17
@@ -157,5 +162,14 @@ struct vnet_net_hdr {
 };
 #define VNET_NET_HDR_LEGACY_SIZE 10
 #define VNET_NET_HDR_V1_SIZE 12
+
+/* virtio_net_hdr flags and gso_type (virtio 1.2 §5.1.6) */
+#define VNET_HDR_F_NEEDS_CSUM 1
+#define VNET_HDR_F_DATA_VALID 2
+#define VNET_HDR_GSO_NONE 0
+#define VNET_HDR_GSO_TCPV4 1
+#define VNET_HDR_GSO_UDP 3
+#define VNET_HDR_GSO_TCPV6 4
+#define VNET_HDR_GSO_ECN 0x80
 
 #endif

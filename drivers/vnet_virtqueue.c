@@ -11,6 +11,7 @@
 #include "vnet_conf.h"
 #include "vnet_log.h"
 #include "vnet_mq.h"
+#include "vnet_rxtx.h"
 #include "vnet_virtqueue.h"
 
 static const char *
@@ -133,6 +134,7 @@ vnet_vq_free(struct vnet_virtqueue *vq, bool device_quiet)
 
 	if (vq == NULL)
 		return;
+	vnet_rx_mrg_reset(vq); /* off the ring already: always safe to free */
 	if (device_quiet) {
 		if (vq->ring_mz != NULL)
 			vnet_vq_reset_ring(vq);
@@ -160,6 +162,7 @@ vnet_vq_reset_ring(struct vnet_virtqueue *vq)
 	struct vnet_vring *r = &vq->vr;
 
 	vnet_vring_reset(r, release_mbuf);
+	vnet_rx_mrg_reset(vq); /* a packet half taken off the ring */
 	r->io_barriers = vnet_barrier_choose(vq->hw->guest_features) ==
 			 VNET_BARRIER_IO;
 	vq->fault_reported = false;

@@ -15,6 +15,7 @@
 
 #include "vnet_hw.h"
 #include "vnet_pktstats.h"
+#include "vnet_mrg.h"
 #include "vnet_transport.h"
 #include "vnet_vring.h"
 
@@ -29,6 +30,8 @@ struct vnet_vq_stats {
 	uint64_t ring_faults;  /* times the queue was found broken */
 	uint64_t stopped_drops; /* rx: filled while the queue was stopped */
 	struct vnet_pkt_stats pkt;
+	uint64_t mrg_segments; /* rx buffers in delivered mergeable packets */
+	uint64_t mrg_errors;   /* mergeable packets dropped (vnet_mrg.h) */
 };
 
 struct vnet_virtqueue {
@@ -52,6 +55,12 @@ struct vnet_virtqueue {
 	const struct rte_memzone *hdr_mz;
 
 	struct rte_mempool *mp;   /* rx buffers */
+	/* rx with VIRTIO_NET_F_MRG_RXBUF: a packet may span bursts */
+	struct vnet_mrg mrg;
+	struct rte_mbuf *mrg_head, *mrg_tail;
+	uint32_t rx_max_frame;    /* larger frames are dropped and counted */
+	bool rx_hdr_flags;        /* header offload fields into ol_flags */
+	bool tx_offload;          /* CSUM negotiated: fill the tx header */
 	uint64_t rx_nombuf;
 	struct vnet_vq_stats stats;
 	struct vnet_desc_extra extra[];

@@ -10,6 +10,7 @@ const char *const vnet_ring_fault_names[VNET_RING_FAULT_COUNT] = {
 	[VNET_RING_NOT_HEAD] = "used id is not an in-flight chain head",
 	[VNET_RING_BAD_LEN] = "used len exceeds the buffer",
 	[VNET_RING_DEVICE] = "device failed",
+	[VNET_RING_BAD_NUM_BUFFERS] = "num_buffers is 0 or above the ring size",
 };
 
 void

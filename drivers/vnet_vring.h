@@ -34,6 +34,7 @@ enum vnet_ring_fault {
 	VNET_RING_NOT_HEAD,  /* used id is not the head of an in-flight chain */
 	VNET_RING_BAD_LEN,   /* used len beyond the writable buffer */
 	VNET_RING_DEVICE,    /* the device itself failed (status) */
+	VNET_RING_BAD_NUM_BUFFERS, /* mergeable rx: num_buffers 0 or > ring */
 	VNET_RING_FAULT_COUNT,
 };
 

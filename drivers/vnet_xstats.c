@@ -27,6 +27,8 @@ static const struct {
 	{ "runts", F(runts), RX },
 	{ "ring_faults", F(ring_faults), RX | TX },
 	{ "stopped_drops", F(stopped_drops), RX },
+	{ "mrg_segments", F(mrg_segments), RX },
+	{ "mrg_errors", F(mrg_errors), RX },
 	{ "multicast_packets", F(pkt.multicast), RX | TX },
 	{ "broadcast_packets", F(pkt.broadcast), RX | TX },
 	{ "undersize_packets", F(pkt.size[VNET_SIZE_UNDERSIZE]), RX | TX },

@@ -8,19 +8,27 @@
  * free plus in-flight descriptors add up to the ring size, and every
  * buffer comes back exactly once.
  *
- * Input: byte 0 picks rx or tx, the ring size (1..64) and event idx;
- * then operations, each an opcode byte followed by its operands.
+ * With mergeable rx buffers (mode bit 6, rx only) every consumed buffer
+ * also goes through vnet_mrg_next() (vnet_mrg.h) with the num_buffers the
+ * device wrote into it: a packet never has more buffers than it claimed
+ * nor more bytes than the limit, and buffers held for a packet in
+ * progress come back exactly once (delivered, dropped or at reset).
+ *
+ * Input: byte 0 picks rx or tx, the ring size (1..64), event idx and
+ * mergeable rx; then operations, each an opcode byte and its operands.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vnet_mrg.h"
 #include "vnet_vring.h"
 
 #define MAX_NUM 256
 #define HDR 12
 #define BUF 2048
+#define MAX_FRAME 9000 /* below what the ring holds: drops get exercised */
 
 struct input {
 	const uint8_t *p;
@@ -47,6 +55,18 @@ static struct vnet_desc_extra extra[MAX_NUM];
 static uint8_t in_ring[MAX_NUM]; /* buffer token i is held by the ring */
 static char tokens[MAX_NUM];
 static unsigned int released;
+/* Mergeable rx: num_buffers the device wrote into each buffer's header. */
+static uint16_t hdr_nb[MAX_NUM];
+static struct vnet_mrg mrg;
+static unsigned int nheld; /* buffers of the packet in progress */
+static uint32_t pkt_bytes;
+
+static void
+drop_held(void)
+{
+	nheld = 0;
+	pkt_bytes = 0;
+}
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 
@@ -86,6 +106,40 @@ check_state(const struct vnet_vring *r)
 	CHECK(busy + r->num_free == r->num);
 }
 
+/* One consumed rx buffer, framed as the mergeable rx burst does. */
+static void
+mrg_take(struct vnet_vring *r, unsigned int id, uint32_t len)
+{
+	uint16_t nb = vnet_mrg_at_head(&mrg) ? hdr_nb[id] : 0;
+	struct vnet_mrg_seg seg;
+
+	switch (vnet_mrg_next(&mrg, len, nb, HDR, r->num, MAX_FRAME, &seg)) {
+	case VNET_MRG_APPEND:
+	case VNET_MRG_DONE:
+		CHECK(seg.len <= BUF + HDR && seg.off == (nheld == 0 ? HDR : 0));
+		CHECK(seg.off + seg.len <= len);
+		nheld++;
+		pkt_bytes += seg.len;
+		CHECK(pkt_bytes <= MAX_FRAME);
+		CHECK(nheld <= mrg.want || vnet_mrg_at_head(&mrg));
+		CHECK(nheld <= r->num);
+		if (vnet_mrg_at_head(&mrg))
+			drop_held(); /* delivered */
+		break;
+	case VNET_MRG_DISCARD:
+	case VNET_MRG_DROPPED:
+		drop_held();
+		break;
+	case VNET_MRG_FAULT:
+		CHECK(nb == 0 || nb > r->num);
+		drop_held();
+		vnet_vring_fail(r, VNET_RING_BAD_NUM_BUFFERS, nb, r->num);
+		break;
+	default:
+		CHECK(0);
+	}
+}
+
 /* The driver posts one buffer (rx) or a chain (tx), as the bursts do. */
 static void
 driver_post(struct vnet_vring *r, bool rx, struct input *in)
@@ -113,7 +167,7 @@ driver_post(struct vnet_vring *r, bool rx, struct input *in)
 
 /* The driver consumes what the device says it used, as the bursts do. */
 static void
-driver_consume(struct vnet_vring *r, bool rx, bool event_idx)
+driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 {
 	uint16_t n = vnet_vring_used_ready(r);
 	uint32_t len;
@@ -129,6 +183,8 @@ driver_consume(struct vnet_vring *r, bool rx, bool event_idx)
 
 			CHECK(len <= BUF + HDR);
 			CHECK(frame == 0 || (frame >= 14 && frame <= BUF));
+			if (mrg_on)
+				mrg_take(r, (unsigned int)(t - tokens), len);
 		} else {
 			CHECK(len == 0);
 		}
@@ -144,13 +200,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	struct vnet_vring r;
 	uint32_t mode = take(&in, 1);
-	bool rx = mode & 1, event_idx = mode & 2;
+	bool rx = mode & 1, event_idx = mode & 2, mrg_on = rx && (mode & 0x40);
 	/* 1..64 entries: larger rings add no logic, only slower checks. */
 	uint16_t num = (uint16_t)(1u << ((mode >> 2) % 7));
 	uint16_t dev_avail = 0; /* a well-behaved device's position */
 	unsigned int ops = 0;
 
 	memset(in_ring, 0, sizeof(in_ring));
+	memset(hdr_nb, 0, sizeof(hdr_nb));
+	vnet_mrg_reset(&mrg);
+	drop_held();
 	released = 0;
 	vnet_vring_init(&r, ring_mem, num, 4096, extra);
 	r.io_barriers = mode & 0x80;
@@ -172,6 +231,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			r.used_ring[slot % num].id = id;
 			r.used_ring[slot % num].len = len;
+			if (mrg_on) /* and any num_buffers into that buffer */
+				hdr_nb[id % MAX_NUM] = (uint16_t)take(&in, 2);
 			break;
 		}
 		case 3: /* the device moves its used index anywhere */
@@ -185,12 +246,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r.used_ring[vnet_ring_slot(u, num)].id =
 				r.avail_ring[vnet_ring_slot(dev_avail++, num)];
 			r.used_ring[vnet_ring_slot(u, num)].len = take(&in, 2);
+			if (mrg_on) /* 0 and num + 1 included */
+				hdr_nb[r.used_ring[vnet_ring_slot(u, num)].id % MAX_NUM] =
+					(uint16_t)(take(&in, 1) % (num + 2));
 			*r.used_idx = (uint16_t)(u + 1);
 			break;
 		}
 		case 5:
 			if (!r.broken) /* the bursts return at once on a broken ring */
-				driver_consume(&r, rx, event_idx);
+				driver_consume(&r, rx, event_idx, mrg_on);
 			break;
 		case 6: { /* the device scribbles on any byte of the shared ring */
 			uint32_t off = take(&in, 2) % r.mem_len;
@@ -208,6 +272,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(released == held);
 			CHECK(!r.broken && r.num_free == num);
 			dev_avail = 0;
+			/* The burst's reset frees a packet in progress too. */
+			vnet_mrg_reset(&mrg);
+			drop_held();
 			break;
 		}
 		}

@@ -54,6 +54,12 @@ write('vring', 'rx-bad-len', mode(RX, EVT, 3) + b'\0\1' + used(0, 0, 99999) + b'
 write('vring', 'idx-jump', mode(TX, 0, 3) + b'\0\1\3\x80\0\5\7')
 write('vring', 'double-use', mode(RX, 0, 3) + b'\0\1' + used(0, 0, 64) + used(1, 0, 64) +
       b'\3\0\2\5\7')
+# Mergeable rx (mode bit 6; 0x4d: rx, 2**((0x4d >> 2) % 7) = 32 entries):
+# op 4 takes num_buffers (u8) after len; op 2 a u16 after len.
+MRG = bytes([0x4d])
+write('vring', 'mrg-traffic', MRG + b'\0' * 8 + b'\1' + b'\4\x08\x0c\3\4\x08\x0c\0'
+      b'\4\x03\x10\0' + b'\4\0\x4c\1' + b'\5' + b'\4\0\x4c\0\4\0\x4c\x21\5\7')
+write('vring', 'mrg-split', MRG + b'\0' * 4 + b'\1' + b'\4\x08\x0c\2\5\4\0\0\0\5\7')
 write('vring', 'scribble-next', mode(TX, 0, 3) + b'\6\0\x0e\xff\6\0\x1e\xff\0\3\0\3\5')
 
 for i, s in enumerate([b'force_legacy=1', b'event_idx=0,speed=10000', b'speed=400000',

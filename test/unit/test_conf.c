@@ -68,18 +68,30 @@ test_rx_buf(void)
 	TAP_EQ(vnet_conf_rx_frame(1500, false, 0), 1522, "port MTU 1500: 1522-byte frames");
 	TAP_EQ(vnet_conf_rx_frame(1500, true, 9000), 9022, "device MTU 9000 bounds frames");
 	TAP_EQ(vnet_conf_rx_frame(1500, true, 1400), 1522, "a smaller device MTU does not shrink buffers");
-	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 1500, false, 0, err, sizeof(err)), 0,
+	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 1500, false, 0, false, false, err, sizeof(err)), 0,
 	       "2048-byte buffers hold MTU 1500");
-	TAP_EQ(vnet_conf_rx_buf(1024, "mb", 1500, false, 0, err, sizeof(err)), -EINVAL,
+	TAP_EQ(vnet_conf_rx_buf(1024, "mb", 1500, false, 0, false, false, err, sizeof(err)), -EINVAL,
 	       "1024-byte buffers do not");
 	TAP_CONTAINS(err, "pool mb hold 1024 bytes, MTU 1500 needs 1522", "naming pool, size and MTU");
 	TAP_CONTAINS(err, "--mbuf-size=1650", "and the mbuf size to use");
-	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 1500, true, 9000, err, sizeof(err)), -EINVAL,
+	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 1500, true, 9000, false, false, err, sizeof(err)), -EINVAL,
 	       "2048-byte buffers do not hold device MTU 9000");
 	TAP_CONTAINS(err, "device's MTU 9000", "naming the device MTU");
 	TAP_CONTAINS(err, "host_mtu", "and how to lower it");
-	TAP_EQ(vnet_conf_rx_buf(9022, "mb", 1500, true, 9000, err, sizeof(err)), 0,
+	TAP_EQ(vnet_conf_rx_buf(9022, "mb", 1500, true, 9000, false, false, err, sizeof(err)), 0,
 	       "9022-byte buffers hold device MTU 9000");
+	/* Mergeable rx buffers: scatter makes any buffer size fit. */
+	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 9000, false, 0, true, true, err, sizeof(err)), 0,
+	       "mrg + scatter: 2048-byte buffers take MTU 9000");
+	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 1500, true, 9000, true, true, err, sizeof(err)), 0,
+	       "mrg + scatter: 2048-byte buffers take device MTU 9000");
+	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 9000, false, 0, true, false, err, sizeof(err)), -EINVAL,
+	       "mrg without scatter: 2048-byte buffers do not take MTU 9000");
+	TAP_CONTAINS(err, "enable scatter rx", "the message says to enable scatter");
+	TAP_CONTAINS(err, "--enable-scatter", "and how, in testpmd");
+	TAP_EQ(vnet_conf_rx_buf(2048, "mb", 9000, false, 0, false, true, err, sizeof(err)), -EINVAL,
+	       "scatter without mrg: the device cannot split frames");
+	TAP_CONTAINS(err, "no mergeable rx buffers", "the message says why");
 }
 
 int

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Rx burst with mergeable rx buffers: each used buffer is classified by
+ * vnet_mrg_next() (vnet_mrg.h, its table of bad cases) and linked into an
+ * mbuf chain. The header sits in the first buffer only; later buffers
+ * carry frame bytes from where the header would be (virtio 1.2 §5.1.6.4).
+ */
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <ethdev_driver.h>
+
+#include "vnet_offload.h"
+#include "vnet_rxtx.h"
+
+static inline struct vnet_net_hdr *
+rx_hdr(const struct vnet_virtqueue *vq, struct rte_mbuf *m)
+{
+	return (struct vnet_net_hdr *)((char *)m->buf_addr +
+				       RTE_PKTMBUF_HEADROOM - vq->hdr_size);
+}
+
+static void
+drop_held(struct vnet_virtqueue *vq)
+{
+	rte_pktmbuf_free(vq->mrg_head);
+	vq->mrg_head = vq->mrg_tail = NULL;
+}
+
+void
+vnet_rx_mrg_reset(struct vnet_virtqueue *vq)
+{
+	drop_held(vq);
+	vnet_mrg_reset(&vq->mrg);
+}
+
+/* Add m (seg) to the packet being assembled. */
+static inline void
+append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
+       const struct vnet_mrg_seg *seg, const struct vnet_net_hdr *hdr)
+{
+	struct rte_mbuf *h = vq->mrg_head;
+
+	m->data_off = (uint16_t)(RTE_PKTMBUF_HEADROOM - vq->hdr_size + seg->off);
+	m->data_len = (uint16_t)seg->len;
+	m->next = NULL;
+	m->nb_segs = 1;
+	if (h == NULL) {
+		m->ol_flags = 0;
+		m->packet_type = 0;
+		m->port = vq->port_id;
+		m->pkt_len = seg->len;
+		if (vq->rx_hdr_flags) {
+			uint16_t segsz;
+
+			m->ol_flags = vnet_offload_rx_flags(hdr, &segsz);
+			m->tso_segsz = segsz;
+		}
+		vq->mrg_head = m;
+	} else {
+		vq->mrg_tail->next = m;
+		h->nb_segs++;
+		h->pkt_len += seg->len;
+	}
+	vq->mrg_tail = m;
+}
+
+uint16_t
+vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vnet_virtqueue *vq = rxq;
+	struct vnet_vring *r = &vq->vr;
+	uint16_t n, taken = 0, nb_rx = 0;
+	uint64_t bytes = 0;
+
+	if (unlikely(r->broken))
+		return 0;
+	n = vnet_vring_used_ready(r);
+	while (taken < n && nb_rx < nb_pkts) {
+		struct vnet_net_hdr *hdr = NULL;
+		struct vnet_mrg_seg seg;
+		uint16_t nbuf = 0;
+		struct rte_mbuf *m;
+		uint32_t len;
+		void *cookie;
+
+		if (unlikely(!vnet_vring_get_used(r, &cookie, &len)))
+			break;
+		taken++;
+		m = cookie;
+		if (vnet_mrg_at_head(&vq->mrg)) {
+			hdr = rx_hdr(vq, m);
+			nbuf = vq->hw->modern ? rte_le_to_cpu_16(hdr->num_buffers) :
+						hdr->num_buffers;
+		}
+		switch (vnet_mrg_next(&vq->mrg, len, nbuf, vq->hdr_size, r->num,
+				      vq->rx_max_frame, &seg)) {
+		case VNET_MRG_APPEND:
+			append(vq, m, &seg, hdr);
+			break;
+		case VNET_MRG_DONE:
+			append(vq, m, &seg, hdr);
+			vq->stats.mrg_segments += vq->mrg_head->nb_segs;
+			bytes += vq->mrg_head->pkt_len;
+			pkts[nb_rx++] = vq->mrg_head;
+			vq->mrg_head = vq->mrg_tail = NULL;
+			break;
+		case VNET_MRG_DISCARD:
+			drop_held(vq);
+			rte_pktmbuf_free(m);
+			break;
+		case VNET_MRG_DROPPED:
+			drop_held(vq);
+			rte_pktmbuf_free(m);
+			vq->stats.errors++;
+			if (vq->mrg.reason == VNET_MRG_RUNT)
+				vq->stats.runts++;
+			else
+				vq->stats.mrg_errors++;
+			break;
+		default: /* VNET_MRG_FAULT */
+			drop_held(vq);
+			rte_pktmbuf_free(m);
+			vnet_vring_fail(r, VNET_RING_BAD_NUM_BUFFERS, nbuf, r->num);
+			break;
+		}
+	}
+	vq->stats.packets += nb_rx;
+	vq->stats.bytes += bytes;
+	if (unlikely(r->broken)) {
+		/* What was validated before the fault is still good. */
+		vnet_vq_report_broken(vq);
+		return nb_rx;
+	}
+	vnet_rx_burst_end(vq, taken);
+	return nb_rx;
+}
