@@ -18,6 +18,7 @@
 #include "vnet_devargs.h"
 #include "vnet_dpdk.h"
 #include "vnet_health.h"
+#include "vnet_intr.h"
 #include "vnet_log.h"
 #include "vnet_pci.h"
 #include "vnet_rxtx.h"
@@ -299,13 +300,7 @@ vnet_dev_configure(struct rte_eth_dev *dev)
 			 conf->rxmode.mq_mode);
 		return -ENOTSUP;
 	}
-	if (conf->intr_conf.lsc || conf->intr_conf.rxq) {
-		VNET_LOG(ERR, hw->name,
-			 "interrupts requested (lsc=%u rxq=%u); vnet is poll-mode only, use link_update polling",
-			 conf->intr_conf.lsc, conf->intr_conf.rxq);
-		return -ENOTSUP;
-	}
-	return 0;
+	return vnet_intr_configure(dev);
 }
 
 static void
@@ -453,6 +448,8 @@ vnet_dev_start(struct rte_eth_dev *dev)
 		goto fail;
 	}
 	ret = vnet_queues_ready(dev);
+	if (ret == 0)
+		ret = vnet_intr_start(dev); /* vectors before the queues take them */
 	if (ret != 0)
 		goto fail;
 	/* The reset above was confirmed: buffers held since are safe to free. */
@@ -490,6 +487,7 @@ vnet_dev_start(struct rte_eth_dev *dev)
 	return 0;
 fail:
 	vnet_reset(hw);
+	vnet_intr_stop(dev);
 	return ret;
 }
 
@@ -514,6 +512,7 @@ vnet_dev_stop(struct rte_eth_dev *dev)
 			 "port %u: keeping the rx/tx buffers out of their pools until the device confirms a reset",
 			 hw->port_id);
 	hw->started = false;
+	vnet_intr_stop(dev);
 	for (q = 0; q < dev->data->nb_rx_queues; q++)
 		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
@@ -726,6 +725,8 @@ static const struct eth_dev_ops vnet_eth_ops = {
 	.rx_queue_release = vnet_rx_queue_release,
 	.tx_queue_setup = vnet_tx_queue_setup,
 	.tx_queue_release = vnet_tx_queue_release,
+	.rx_queue_intr_enable = vnet_rx_queue_intr_enable,
+	.rx_queue_intr_disable = vnet_rx_queue_intr_disable,
 };
 
 static int
@@ -777,6 +778,7 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 	dev->dev_ops = &vnet_eth_ops;
 	dev->rx_pkt_burst = vnet_recv_pkts;
 	dev->tx_pkt_burst = vnet_xmit_pkts;
+	vnet_intr_probe(dev);
 
 	VNET_LOG(INFO, hw->name,
 		 "port %u: %s virtio-net, features 0x%" PRIx64 " of 0x%" PRIx64 ", MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u",

@@ -23,6 +23,7 @@ struct vnet_queue_addrs {
 	uint64_t desc;
 	uint64_t avail;
 	uint64_t used;
+	uint16_t vector; /* MSI-X vector, VNET_MSI_NO_VECTOR for none */
 };
 
 struct vnet_transport_ops {
@@ -40,6 +41,8 @@ struct vnet_transport_ops {
 	int (*setup_queue)(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 			   void **notify_addr);
 	void (*notify)(struct vnet_hw *hw, uint16_t index, void *notify_addr);
+	/* Set the config-change MSI-X vector; returns what the device kept. */
+	uint16_t (*set_config_vector)(struct vnet_hw *hw, uint16_t vector);
 };
 
 extern const struct vnet_transport_ops vnet_modern_ops;
