@@ -19,6 +19,7 @@
 #include "vnet_devargs.h"
 #include "vnet_dpdk.h"
 #include "vnet_health.h"
+#include "vnet_intr.h"
 #include "vnet_log.h"
 #include "vnet_mq.h"
 #include "vnet_offload.h"
@@ -356,13 +357,11 @@ vnet_dev_configure(struct rte_eth_dev *dev)
 	ret = vnet_rss_configure(dev);
 	if (ret != 0)
 		return ret;
-	if (conf->intr_conf.lsc || conf->intr_conf.rxq) {
-		VNET_LOG(ERR, hw->name,
-			 "interrupts requested (lsc=%u rxq=%u); vnet is poll-mode only, use link_update polling",
-			 conf->intr_conf.lsc, conf->intr_conf.rxq);
-		return -ENOTSUP;
-	}
-	return vnet_configure_offloads(hw, conf);
+	/* Offloads may reset the device: interrupt vectors are set after. */
+	ret = vnet_configure_offloads(hw, conf);
+	if (ret != 0)
+		return ret;
+	return vnet_intr_configure(dev);
 }
 
 static bool
@@ -559,6 +558,8 @@ vnet_dev_start(struct rte_eth_dev *dev)
 		goto fail;
 	}
 	ret = vnet_queues_ready(dev);
+	if (ret == 0)
+		ret = vnet_intr_start(dev); /* vectors before the queues take them */
 	if (ret != 0)
 		goto fail;
 	/* The reset above was confirmed: buffers held since are safe to free. */
@@ -595,6 +596,7 @@ vnet_dev_start(struct rte_eth_dev *dev)
 	return 0;
 fail:
 	vnet_reset(hw);
+	vnet_intr_stop(dev);
 	return ret;
 }
 
@@ -618,6 +620,7 @@ vnet_dev_stop(struct rte_eth_dev *dev)
 			 "port %u: keeping the rx/tx buffers out of their pools until the device confirms a reset",
 			 hw->port_id);
 	hw->started = false;
+	vnet_intr_stop(dev);
 	vnet_qctl_port_event(dev, VNET_QEV_PORT_STOP);
 	rte_eth_linkstatus_set(dev, &link);
 	return 0;
@@ -798,6 +801,8 @@ static const struct eth_dev_ops vnet_eth_ops = {
 	.rss_hash_conf_get = vnet_rss_hash_conf_get,
 	.reta_update = vnet_reta_update,
 	.reta_query = vnet_reta_query,
+	.rx_queue_intr_enable = vnet_rx_queue_intr_enable,
+	.rx_queue_intr_disable = vnet_rx_queue_intr_disable,
 };
 
 static int
@@ -854,6 +859,7 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 	dev->rx_pkt_burst = vnet_recv_pkts; /* vnet_queues_mode() picks at start */
 	dev->tx_pkt_burst = vnet_xmit_pkts;
 	dev->tx_pkt_prepare = vnet_tx_prepare;
+	vnet_intr_probe(dev);
 
 	VNET_LOG(INFO, hw->name,
 		 "port %u: %s virtio-net, features 0x%" PRIx64 " of 0x%" PRIx64 ", MAC " RTE_ETHER_ADDR_PRT_FMT ", MTU %u",

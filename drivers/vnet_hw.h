@@ -15,6 +15,7 @@
 #include <rte_pci.h>
 
 #include "vnet_caps.h"
+#include "vnet_intr_plan.h"
 #include "vnet_io.h"
 
 #define VNET_MAX_QUEUE_PAIRS 16 /* queue pairs a port uses (VIRTIO_NET_F_MQ) */
@@ -63,6 +64,12 @@ struct vnet_hw {
 	/* Legacy: where device config starts in BAR0 (20, or 24 with MSI-X). */
 	uint32_t legacy_cfg_off;
 	bool msix_enabled;
+	uint8_t msix_cap_off;  /* 0: no MSI-X capability */
+	uint16_t msix_table;   /* MSI-X table entries */
+
+	/* Interrupts as set up by dev_start (vnet_intr.c). */
+	struct vnet_intr_plan intr;
+	bool intr_on;
 
 	/* Device queue sizes, read after FEATURES_OK (virtio 1.2 §3.1.1). */
 	uint16_t queue_max[VNET_MAX_VQS];

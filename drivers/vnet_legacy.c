@@ -89,9 +89,18 @@ legacy_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 		return -ERANGE;
 	}
 	vnet_io_write16(io(hw), VNET_LEGACY_QUEUE_SEL, q->index);
-	if (hw->msix_enabled)
-		vnet_io_write16(io(hw), VNET_LEGACY_MSIX_QUEUE,
-				VNET_MSI_NO_VECTOR);
+	/* The vector registers exist only while MSI-X is on (virtio 1.2 §4.1.4.8). */
+	if (hw->msix_enabled) {
+		vnet_io_write16(io(hw), VNET_LEGACY_MSIX_QUEUE, q->vector);
+		if (q->vector != VNET_MSI_NO_VECTOR &&
+		    vnet_io_read16(io(hw), VNET_LEGACY_MSIX_QUEUE) != q->vector) {
+			VNET_LOG(ERR, hw->name,
+				 "queue %u: device refused MSI-X vector %u (reads back 0x%x); give the device more vectors or use fewer rx queues with interrupts",
+				 q->index, q->vector,
+				 vnet_io_read16(io(hw), VNET_LEGACY_MSIX_QUEUE));
+			return -ENOSPC;
+		}
+	}
 	vnet_io_write32(io(hw), VNET_LEGACY_QUEUE_PFN, (uint32_t)pfn);
 	if (vnet_io_read32(io(hw), VNET_LEGACY_QUEUE_PFN) != (uint32_t)pfn) {
 		VNET_LOG(ERR, hw->name,
@@ -110,6 +119,15 @@ legacy_notify(struct vnet_hw *hw, uint16_t index, uint32_t notify_off)
 	vnet_io_write16(io(hw), VNET_LEGACY_QUEUE_NOTIFY, index);
 }
 
+static uint16_t
+legacy_set_config_vector(struct vnet_hw *hw, uint16_t vector)
+{
+	if (!hw->msix_enabled)
+		return VNET_MSI_NO_VECTOR;
+	vnet_io_write16(io(hw), VNET_LEGACY_MSIX_CONFIG, vector);
+	return vnet_io_read16(io(hw), VNET_LEGACY_MSIX_CONFIG);
+}
+
 const struct vnet_transport_ops vnet_legacy_ops = {
 	.name = "legacy",
 	.get_status = legacy_get_status,
@@ -121,6 +139,7 @@ const struct vnet_transport_ops vnet_legacy_ops = {
 	.get_queue_size = legacy_get_queue_size,
 	.setup_queue = legacy_setup_queue,
 	.notify = legacy_notify,
+	.set_config_vector = legacy_set_config_vector,
 };
 
 /* This process's window on BAR0: every process opens its own. */

@@ -167,7 +167,15 @@ modern_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 		return -EINVAL;
 	}
 	common_write16(hw, VNET_COMMON_Q_SIZE, q->size);
-	common_write16(hw, VNET_COMMON_Q_MSIX, VNET_MSI_NO_VECTOR);
+	/* A vector the device cannot use reads back as NO_VECTOR (virtio 1.2 §4.1.4.3). */
+	common_write16(hw, VNET_COMMON_Q_MSIX, q->vector);
+	if (q->vector != VNET_MSI_NO_VECTOR &&
+	    common_read16(hw, VNET_COMMON_Q_MSIX) != q->vector) {
+		VNET_LOG(ERR, hw->name,
+			 "queue %u: device refused MSI-X vector %u (reads back 0x%x); give the device more vectors or use fewer rx queues with interrupts",
+			 q->index, q->vector, common_read16(hw, VNET_COMMON_Q_MSIX));
+		return -ENOSPC;
+	}
 	common_write64(hw, VNET_COMMON_Q_DESCLO, q->desc);
 	common_write64(hw, VNET_COMMON_Q_AVAILLO, q->avail);
 	common_write64(hw, VNET_COMMON_Q_USEDLO, q->used);
@@ -183,6 +191,13 @@ modern_notify(struct vnet_hw *hw, uint16_t index, uint32_t notify_off)
 		    vnet_local(hw)->notify_base + notify_off);
 }
 
+static uint16_t
+modern_set_config_vector(struct vnet_hw *hw, uint16_t vector)
+{
+	common_write16(hw, VNET_COMMON_MSIX, vector);
+	return common_read16(hw, VNET_COMMON_MSIX);
+}
+
 const struct vnet_transport_ops vnet_modern_ops = {
 	.name = "modern",
 	.get_status = modern_get_status,
@@ -194,6 +209,7 @@ const struct vnet_transport_ops vnet_modern_ops = {
 	.get_queue_size = modern_get_queue_size,
 	.setup_queue = modern_setup_queue,
 	.notify = modern_notify,
+	.set_config_vector = modern_set_config_vector,
 };
 
 static uint8_t *

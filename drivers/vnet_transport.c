@@ -95,6 +95,7 @@ vnet_transport_init(struct rte_pci_device *pci, struct vnet_hw *hw)
 	caps = vnet_caps_parse(&cfg, bars, &layout);
 	msix = vnet_msix_enabled(&cfg, layout.msix_cap_off);
 	hw->msix_enabled = msix > 0;
+	hw->msix_cap_off = layout.msix_cap_off;
 
 	if (hw->devargs.force_legacy) {
 		VNET_LOG(INFO, hw->name, "force_legacy=1: not using modern capabilities");

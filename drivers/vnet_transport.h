@@ -23,6 +23,7 @@ struct vnet_queue_addrs {
 	uint64_t desc;
 	uint64_t avail;
 	uint64_t used;
+	uint16_t vector; /* MSI-X vector, VNET_MSI_NO_VECTOR for none */
 };
 
 struct vnet_transport_ops {
@@ -43,6 +44,8 @@ struct vnet_transport_ops {
 	int (*setup_queue)(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 			   uint32_t *notify_off);
 	void (*notify)(struct vnet_hw *hw, uint16_t index, uint32_t notify_off);
+	/* Set the config-change MSI-X vector; returns what the device kept. */
+	uint16_t (*set_config_vector)(struct vnet_hw *hw, uint16_t vector);
 };
 
 extern const struct vnet_transport_ops vnet_modern_ops;

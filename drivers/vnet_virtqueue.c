@@ -9,6 +9,7 @@
 #include <ethdev_driver.h>
 
 #include "vnet_conf.h"
+#include "vnet_intr.h"
 #include "vnet_log.h"
 #include "vnet_mq.h"
 #include "vnet_rxtx.h"
@@ -166,9 +167,6 @@ vnet_vq_reset_ring(struct vnet_virtqueue *vq)
 	r->io_barriers = vnet_barrier_choose(vq->hw->guest_features) ==
 			 VNET_BARRIER_IO;
 	vq->fault_reported = false;
-	/* Without event index the flag is how a polling driver says "no irq". */
-	if (!vq->event_idx)
-		*r->avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
 	vnet_vring_suppress_interrupts(r, vq->event_idx);
 }
 
@@ -182,6 +180,7 @@ vnet_vq_attach(struct vnet_virtqueue *vq)
 		.desc = iova,
 		.avail = iova + vnet_ring_avail_offset(vq->vr.num),
 		.used = iova + vnet_ring_used_offset(vq->vr.num, VNET_LEGACY_RING_ALIGN),
+		.vector = vnet_intr_vq_vector(&rte_eth_devices[vq->port_id], vq->index),
 	};
 
 	return vnet_ops(vq->hw)->setup_queue(vq->hw, &q, &vq->notify_off);

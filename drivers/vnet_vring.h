@@ -209,12 +209,35 @@ vnet_rx_frame_len(uint32_t len, uint16_t hdr_size)
 	return len - hdr_size;
 }
 
-/* Ask the device not to interrupt us: we poll. */
+/*
+ * Ask the device not to interrupt us: we poll (virtio 1.2 §2.7.10). With
+ * EVENT_IDX the flag is ignored and used_event is put half a ring-index
+ * space ahead, so the device only interrupts once per 32768 used entries.
+ */
 static inline void
 vnet_vring_suppress_interrupts(struct vnet_vring *r, bool event_idx)
 {
 	if (event_idx)
 		*r->used_event = (uint16_t)(r->last_used + 0x8000);
+	else
+		*r->avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
+}
+
+/*
+ * Ask for an interrupt at the next used entry (virtio 1.2 §2.7.10).
+ * Returns the entries the device used before it could see the request:
+ * no interrupt will announce those, so the caller must not sleep on them.
+ */
+static inline uint16_t
+vnet_vring_enable_interrupts(struct vnet_vring *r, bool event_idx)
+{
+	if (event_idx)
+		*r->used_event = r->last_used;
+	else
+		*r->avail_flags = 0;
+	/* The request must be visible before we read the device's index. */
+	vnet_ring_mb(r->io_barriers);
+	return vnet_ring_used_pending(*r->used_idx, r->last_used);
 }
 
 /*
