@@ -264,7 +264,7 @@ vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = info->max_rx_pktlen - VNET_FRAME_OVERHEAD;
 	info->rx_offload_capa = 0;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	vnet_ctrl_infos(hw, info);
+	vnet_rxfilter_infos(hw, info);
 	vnet_rss_infos(dev, info);
 	info->rx_desc_lim.nb_max = VNET_RING_MAX_SIZE;
 	/* Smaller rings reach queue setup, which says what is wrong. */
