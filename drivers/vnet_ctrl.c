@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* The control queue's lifecycle with the port, queue pairs and announce. */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -6,32 +7,12 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
-#include <rte_spinlock.h>
 #include <ethdev_driver.h>
 
 #include "vnet_ctrl.h"
-#include "vnet_ctrlq.h"
 #include "vnet_log.h"
 #include "vnet_mq.h"
 #include "vnet_transport.h"
-
-struct vnet_ctrl {
-	rte_spinlock_t lock;       /* one command at a time */
-	struct vnet_hw *hw;
-	uint16_t index;            /* virtqueue index */
-	uint32_t notify_off; /* in the notify region; each process maps its own */
-	const struct rte_memzone *mz;
-	struct vnet_ctrlq q;
-	uint32_t nb_mc;            /* rte_eth_dev_set_mc_addr_list */
-	uint8_t mc[VNET_MAC_ADDRS][VNET_ETH_ALEN];
-	struct vnet_desc_extra extra[];
-};
-
-static bool
-le_device(const struct vnet_hw *hw)
-{
-	return vnet_has_feature(hw, VNET_F_VERSION_1);
-}
 
 static int ctrl_create(struct vnet_hw *hw, struct vnet_ctrl **out);
 
@@ -51,7 +32,7 @@ vnet_ctrl_read_config(struct vnet_hw *hw)
 			 strerror(-ret));
 		return ret;
 	}
-	pairs = le_device(hw) ? rte_le_to_cpu_16(raw) : raw;
+	pairs = vnet_ctrl_le(hw) ? rte_le_to_cpu_16(raw) : raw;
 	/* 0x8000 is in the spec's range, but its control queue index is 2^16. */
 	if (pairs < VNET_MQ_PAIRS_MIN || pairs >= VNET_MQ_PAIRS_MAX) {
 		/* The control queue's index depends on it: no guessing. */
@@ -199,9 +180,8 @@ vnet_ctrl_free(struct vnet_hw *hw, bool device_quiet)
 	hw->ctrl = NULL;
 }
 
-/* Send one command; 0, or -EIO/-ENOTSUP with one error line. */
-static int
-ctrl_send(struct vnet_hw *hw, const struct vnet_ctrl_cmd *cmd)
+int
+vnet_ctrl_send(struct vnet_hw *hw, const struct vnet_ctrl_cmd *cmd)
 {
 	struct vnet_ctrl *c = hw->ctrl;
 	enum vnet_ctrlq_result res;
@@ -223,13 +203,8 @@ ctrl_send(struct vnet_hw *hw, const struct vnet_ctrl_cmd *cmd)
 	return res == VNET_CTRLQ_DEVICE_ERR ? -ENOTSUP : -EIO;
 }
 
-/*
- * Whether a command is needed now: not while stopped (ethdev replays rx
- * modes and MAC addresses after start, vnet_ctrl_start the rest), and
- * -ENOTSUP, logged, if the device lacks the feature.
- */
-static int
-ctrl_needed(struct vnet_hw *hw, unsigned int feature, const char *what)
+int
+vnet_ctrl_needed(struct vnet_hw *hw, unsigned int feature, const char *what)
 {
 	if (!vnet_has_feature(hw, feature)) {
 		VNET_LOG(ERR, hw->name,
@@ -240,228 +215,24 @@ ctrl_needed(struct vnet_hw *hw, unsigned int feature, const char *what)
 	return hw->started ? 1 : 0;
 }
 
-static int
-rx_mode(struct rte_eth_dev *dev, uint8_t which, bool on, const char *what)
-{
-	struct vnet_hw *hw = dev->data->dev_private;
-	struct vnet_ctrl_cmd cmd;
-	int ret;
-
-	/*
-	 * Without VIRTIO_NET_F_CTRL_RX the device passes everything: already
-	 * on, and off is not supported. Quietly: ethdev asks at every start.
-	 */
-	if (!vnet_has_feature(hw, VNET_F_CTRL_RX))
-		return on ? 0 : -ENOTSUP;
-	ret = ctrl_needed(hw, VNET_F_CTRL_RX, what);
-	if (ret <= 0)
-		return ret;
-	vnet_ctrl_rx_mode(&cmd, which, on);
-	return ctrl_send(hw, &cmd);
-}
-
-int
-vnet_promiscuous_enable(struct rte_eth_dev *dev)
-{
-	return rx_mode(dev, VNET_CTRL_RX_PROMISC, true, "promiscuous mode");
-}
-
-int
-vnet_promiscuous_disable(struct rte_eth_dev *dev)
-{
-	return rx_mode(dev, VNET_CTRL_RX_PROMISC, false, "leaving promiscuous mode");
-}
-
-int
-vnet_allmulticast_enable(struct rte_eth_dev *dev)
-{
-	return rx_mode(dev, VNET_CTRL_RX_ALLMULTI, true, "all-multicast mode");
-}
-
-int
-vnet_allmulticast_disable(struct rte_eth_dev *dev)
-{
-	return rx_mode(dev, VNET_CTRL_RX_ALLMULTI, false, "leaving all-multicast mode");
-}
-
-int
-vnet_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *mac)
-{
-	struct vnet_hw *hw = dev->data->dev_private;
-	struct vnet_ctrl_cmd cmd;
-	int ret;
-
-	/* ethdev replays the default address at every start: nothing to do. */
-	if (rte_is_same_ether_addr(mac, &hw->mac) &&
-	    !vnet_has_feature(hw, VNET_F_CTRL_MAC_ADDR))
-		return 0;
-	ret = ctrl_needed(hw, VNET_F_CTRL_MAC_ADDR, "changing the MAC address");
-	if (ret <= 0)
-		return ret;
-	vnet_ctrl_mac_addr_set(&cmd, mac->addr_bytes);
-	return ctrl_send(hw, &cmd);
-}
-
-/*
- * The filter tables: every address of the port but the default one, and
- * the multicast list; one MAC_TABLE_SET replaces both tables. skip: the
- * index being removed; add/at: the address being added.
- */
-static int
-send_mac_table(struct rte_eth_dev *dev, int skip, const struct rte_ether_addr *add,
-	       uint32_t at)
-{
-	struct vnet_hw *hw = dev->data->dev_private;
-	struct vnet_ctrl *c = hw->ctrl;
-	uint8_t addrs[2 * VNET_MAC_ADDRS][VNET_ETH_ALEN];
-	struct vnet_ctrl_cmd cmd;
-	unsigned int i, n = 0;
-
-	memset(addrs, 0, sizeof(addrs));
-	for (i = 1; i < VNET_MAC_ADDRS; i++) {
-		if ((int)i == skip)
-			continue;
-		memcpy(addrs[n++], add != NULL && i == at ? add->addr_bytes :
-			dev->data->mac_addrs[i].addr_bytes, VNET_ETH_ALEN);
-	}
-	for (i = 0; c != NULL && i < c->nb_mc; i++)
-		memcpy(addrs[n++], c->mc[i], VNET_ETH_ALEN);
-	if (vnet_ctrl_mac_table(&cmd, (const uint8_t (*)[VNET_ETH_ALEN])addrs, n,
-				le_device(hw)) != 0) {
-		VNET_LOG(ERR, hw->name,
-			 "port %u: more than %u unicast or multicast filter addresses; remove some",
-			 hw->port_id, VNET_CTRL_MAC_ENTRIES);
-		return -ENOSPC;
-	}
-	return ctrl_send(hw, &cmd);
-}
-
-int
-vnet_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *mac,
-		  uint32_t index, uint32_t vmdq)
-{
-	struct vnet_hw *hw = dev->data->dev_private;
-	int ret;
-
-	RTE_SET_USED(vmdq);
-	if (index == 0)
-		return vnet_mac_addr_set(dev, mac);
-	ret = ctrl_needed(hw, VNET_F_CTRL_RX, "a MAC filter table");
-	if (ret <= 0)
-		return ret;
-	return send_mac_table(dev, -1, mac, index);
-}
-
-void
-vnet_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
-{
-	struct vnet_hw *hw = dev->data->dev_private;
-
-	if (index == 0 || ctrl_needed(hw, VNET_F_CTRL_RX, "a MAC filter table") <= 0)
-		return;
-	send_mac_table(dev, (int)index, NULL, 0);
-}
-
-int
-vnet_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *mc,
-		      uint32_t nb)
-{
-	struct vnet_hw *hw = dev->data->dev_private;
-	struct vnet_ctrl *c = hw->ctrl;
-	uint32_t i;
-	int ret;
-
-	ret = ctrl_needed(hw, VNET_F_CTRL_RX, "a multicast filter list");
-	if (ret < 0)
-		return ret;
-	if (nb > VNET_MAC_ADDRS) {
-		VNET_LOG(ERR, hw->name,
-			 "port %u: %u multicast addresses requested; the filter table holds %u",
-			 hw->port_id, nb, VNET_MAC_ADDRS);
-		return -ENOSPC;
-	}
-	for (i = 0; i < nb; i++)
-		if (!rte_is_multicast_ether_addr(&mc[i])) {
-			VNET_LOG(ERR, hw->name,
-				 "port %u: " RTE_ETHER_ADDR_PRT_FMT " in the multicast list is not a multicast address",
-				 hw->port_id, RTE_ETHER_ADDR_BYTES(&mc[i]));
-			return -EINVAL;
-		}
-	if (c == NULL)
-		return -ENOTSUP; /* no control queue: ctrl_needed said so */
-	for (i = 0; i < nb; i++)
-		memcpy(c->mc[i], mc[i].addr_bytes, VNET_ETH_ALEN);
-	c->nb_mc = nb;
-	return ret == 0 ? 0 : send_mac_table(dev, -1, NULL, 0);
-}
-
-int
-vnet_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on)
-{
-	struct vnet_hw *hw = dev->data->dev_private;
-	struct vnet_ctrl_cmd cmd;
-	int ret;
-
-	ret = ctrl_needed(hw, VNET_F_CTRL_VLAN, "a VLAN filter");
-	if (ret <= 0)
-		return ret;
-	vnet_ctrl_vlan(&cmd, on != 0, vid, le_device(hw));
-	return ctrl_send(hw, &cmd);
-}
-
-int
-vnet_vlan_offload_set(struct rte_eth_dev *dev, int mask)
-{
-	/* The filter itself is the device's VLAN table, fed by vlan_filter_set. */
-	RTE_SET_USED(dev);
-	RTE_SET_USED(mask);
-	return 0;
-}
 
 int
 vnet_ctrl_start(struct rte_eth_dev *dev)
 {
 	struct vnet_hw *hw = dev->data->dev_private;
-	const struct rte_vlan_filter_conf *vf = &dev->data->vlan_filter_conf;
 	struct vnet_ctrl_cmd cmd;
-	unsigned int i;
 	int ret;
 
 	if (hw->ctrl == NULL)
 		return 0;
 	if (vnet_has_feature(hw, VNET_F_MQ)) {
 		/* After reset only pair 0 runs (virtio 1.2 §5.1.6.5.5). */
-		vnet_ctrl_mq_pairs(&cmd, dev->data->nb_rx_queues, le_device(hw));
-		ret = ctrl_send(hw, &cmd);
+		vnet_ctrl_mq_pairs(&cmd, dev->data->nb_rx_queues, vnet_ctrl_le(hw));
+		ret = vnet_ctrl_send(hw, &cmd);
 		if (ret != 0)
 			return ret;
 	}
-	if (vnet_has_feature(hw, VNET_F_CTRL_RX) && hw->ctrl->nb_mc > 0) {
-		ret = send_mac_table(dev, -1, NULL, 0);
-		if (ret != 0)
-			return ret;
-	}
-	/* The device forgot its VLAN table in the reset. */
-	if (vnet_has_feature(hw, VNET_F_CTRL_VLAN) &&
-	    (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_VLAN_FILTER))
-		for (i = 0; i < RTE_ETHER_MAX_VLAN_ID + 1; i++) {
-			if (!(vf->ids[i / 64] & (UINT64_C(1) << (i % 64))))
-				continue;
-			vnet_ctrl_vlan(&cmd, true, (uint16_t)i, le_device(hw));
-			ret = ctrl_send(hw, &cmd);
-			if (ret != 0)
-				return ret;
-		}
-	return 0;
-}
-
-void
-vnet_ctrl_infos(const struct vnet_hw *hw, struct rte_eth_dev_info *info)
-{
-	if (vnet_has_feature(hw, VNET_F_CTRL_RX))
-		info->max_mac_addrs = VNET_MAC_ADDRS;
-	if (vnet_has_feature(hw, VNET_F_CTRL_VLAN))
-		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
+	return vnet_rxfilter_restore(dev);
 }
 
 void
@@ -475,7 +246,7 @@ vnet_ctrl_poll_announce(struct rte_eth_dev *dev)
 	    !vnet_has_feature(hw, VNET_F_GUEST_ANNOUNCE) ||
 	    vnet_ops(hw)->read_dev_cfg(hw, VNET_CFG_STATUS, &raw, sizeof(raw)) != 0)
 		return;
-	status = le_device(hw) ? rte_le_to_cpu_16(raw) : raw;
+	status = vnet_ctrl_le(hw) ? rte_le_to_cpu_16(raw) : raw;
 	if (!(status & VNET_NET_S_ANNOUNCE))
 		return;
 	/*
@@ -483,7 +254,7 @@ vnet_ctrl_poll_announce(struct rte_eth_dev *dev)
 	 * the application owns the tx queues, so net_vnet only acknowledges.
 	 */
 	vnet_ctrl_announce_ack(&cmd);
-	if (ctrl_send(hw, &cmd) == 0)
+	if (vnet_ctrl_send(hw, &cmd) == 0)
 		VNET_LOG(INFO, hw->name,
 			 "port %u: device asked for an announce (status 0x%x); acknowledged (VIRTIO_NET_CTRL_ANNOUNCE_ACK)",
 			 hw->port_id, status);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The control virtqueue on a port: its lifecycle with the port, and the
- * ethdev operations that go through it (rx modes, MAC and multicast
- * filter tables, VLAN filter, announce, queue pairs).
+ * The control virtqueue on a port: its lifecycle with the port, queue
+ * pairs and announce (vnet_ctrl.c), and the rx-filter ethdev operations
+ * that go through it (vnet_rxfilter.c).
  */
 #ifndef VNET_CTRL_H
 #define VNET_CTRL_H
@@ -11,7 +11,10 @@
 
 #include <rte_ethdev.h>
 
+#include <rte_spinlock.h>
+
 #include "vnet_ctrl_cmd.h"
+#include "vnet_ctrlq.h"
 #include "vnet_hw.h"
 
 /* Filter table entries a port offers (dev_info.max_mac_addrs). */
@@ -25,6 +28,35 @@
 	 VNET_BIT(VNET_F_CTRL_VLAN) | VNET_BIT(VNET_F_CTRL_MAC_ADDR) |          \
 	 VNET_BIT(VNET_F_GUEST_ANNOUNCE) | VNET_BIT(VNET_F_MQ))
 
+/* A port's control queue and what it keeps across device resets. */
+struct vnet_ctrl {
+	rte_spinlock_t lock;       /* one command at a time */
+	struct vnet_hw *hw;
+	uint16_t index;            /* virtqueue index */
+	uint32_t notify_off;        /* in the notify region; each process maps its own */
+	const struct rte_memzone *mz;
+	struct vnet_ctrlq q;
+	uint32_t nb_mc;            /* rte_eth_dev_set_mc_addr_list */
+	uint8_t mc[VNET_MAC_ADDRS][VNET_ETH_ALEN];
+	struct vnet_desc_extra extra[];
+};
+
+/* Multi-byte command fields: little-endian with VERSION_1, else native. */
+static inline bool
+vnet_ctrl_le(const struct vnet_hw *hw)
+{
+	return vnet_has_feature(hw, VNET_F_VERSION_1);
+}
+
+/* Send one command; 0, or -EIO/-ENOTSUP with one error line. */
+int vnet_ctrl_send(struct vnet_hw *hw, const struct vnet_ctrl_cmd *cmd);
+/*
+ * Whether a command is needed now: 1 yes; 0 not while stopped (ethdev
+ * replays rx modes and MAC addresses after start, vnet_rxfilter_restore
+ * the rest); -ENOTSUP, logged, if the device lacks the feature.
+ */
+int vnet_ctrl_needed(struct vnet_hw *hw, unsigned int feature, const char *what);
+
 /* After negotiation: max_virtqueue_pairs (VIRTIO_NET_F_MQ). 0 or -errno. */
 int vnet_ctrl_read_config(struct vnet_hw *hw);
 
@@ -35,8 +67,9 @@ int vnet_ctrl_start(struct rte_eth_dev *dev);
 /* Teardown; device_quiet as for vnet_vq_free. */
 void vnet_ctrl_free(struct vnet_hw *hw, bool device_quiet);
 
-/* dev_infos_get: what the control queue adds. */
-void vnet_ctrl_infos(const struct vnet_hw *hw, struct rte_eth_dev_info *info);
+/* Rx filters (vnet_rxfilter.c): dev_infos_get, and what start restores. */
+void vnet_rxfilter_infos(const struct vnet_hw *hw, struct rte_eth_dev_info *info);
+int vnet_rxfilter_restore(struct rte_eth_dev *dev);
 
 /* Where link status is polled: acknowledge an announce request. */
 void vnet_ctrl_poll_announce(struct rte_eth_dev *dev);

@@ -278,7 +278,7 @@ vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->tx_offload_capa = vnet_offload_tx_capa(hw->host_features);
 	if (info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO)
 		info->max_lro_pkt_size = VNET_MAX_LRO_PKTLEN;
-	vnet_ctrl_infos(hw, info);
+	vnet_rxfilter_infos(hw, info);
 	vnet_rss_infos(dev, info);
 	info->rx_desc_lim.nb_max = VNET_RING_MAX_SIZE;
 	/* Smaller rings reach queue setup, which says what is wrong. */
