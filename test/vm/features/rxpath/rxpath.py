@@ -254,11 +254,20 @@ def csum_round(env, tp, hport):
     tp.cmds(['clear port stats 0', 'set fwd csum', 'start'])
     h.cmd('set verbose 1')
     mark = len(h.output())
-    h.cmd('start')
+    # The forwarding core dumps frames at once, possibly into the middle of
+    # start's prompt: send start without waiting for its prompt, wait for
+    # the frames (36 from the pcap port, 36 back from the guest), then
+    # resynchronise on the prompt of a command sent when all is quiet.
+    h.proc.stdin.write(b'start\n')
+    h.proc.stdin.flush()
     want = len(pkts.frames())
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and len(pkts.read_pcap(PCAP_OUT)) < want:
+    while time.monotonic() < deadline and (
+            len(pkts.read_pcap(PCAP_OUT)) < want or
+            h.output()[mark:].count('ol_flags:') < 2 * want):
         time.sleep(0.3)
+    time.sleep(0.3)
+    h.cmd('show port summary all')
     h.cmd('stop')
     h.cmd('set verbose 0')
     gout = tp.cmd('stop', 60)
