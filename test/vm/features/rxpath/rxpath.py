@@ -38,6 +38,11 @@ host topology chained: pcap <-> the NIC's vhost port):
                (VIRTIO_NET_HDR_F_NEEDS_CSUM: the vhost PMD completes it and
                reports RX_L4_CKSUM_GOOD) and, once completed, every IPv4
                header, TCP and UDP checksum is right (checked in Python).
+  rx-csum-off  (after negotiate) the host asks its vhost port for checksum
+               offload; without GUEST_CSUM the vhost PMD fills checksums in
+               and the guest sees RX_L4_CKSUM_UNKNOWN on every frame.
+  rx-csum      (after csum-hw, GUEST_CSUM on) the same frames arrive with
+               NEEDS_CSUM: RX_L4_CKSUM_NONE on every frame.
   lro          `rx_offload tcp_lro on`: GUEST_TSO4/6 negotiated, traffic
                flows; off again: not negotiated.
 """
@@ -280,6 +285,46 @@ def csum_round(env, tp, hport):
     return pkts.read_pcap(PCAP_OUT), flags, gout
 
 
+def rx_round(env, tp, hport):
+    """The host sends pkts.frames() from its pcap port to the guest asking for
+    checksum offload (testpmd csum engine, `csum set udp|tcp hw` on its vhost
+    port); the guest's rxonly verbose dump gives each frame's ol_flags."""
+    h = env.host
+    pp = pcap_port(h)
+    h.cmd('stop')
+    h.cmd('port stop %d' % pp)
+    h.cmd('port stop %d' % hport)
+    h.cmd('csum set udp hw %d' % hport)
+    h.cmd('csum set tcp hw %d' % hport)
+    h.cmd('port start %d' % hport)
+    h.cmd('port start %d' % pp)
+    h.cmd('set portlist %d,%d' % (pp, hport))
+    h.cmd('set fwd csum')
+    mark = len(tp.text())
+    tp.cmds(['clear port stats 0', 'set verbose 1', 'set fwd rxonly', 'start'])
+    h.cmd('start')
+    want = len(pkts.frames())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and tp.text()[mark:].count('ol_flags:') < want:
+        time.sleep(0.3)
+    h.cmd('stop')
+    out = tp.cmds(['stop', 'set verbose 0'], 60)
+    for line in ('port stop %d' % hport, 'csum set udp sw %d' % hport,
+                 'csum set tcp sw %d' % hport, 'port start %d' % hport):
+        h.cmd(line)
+    return re.findall(r'ol_flags: ([^\n]*)', tp.text()[mark:]), out
+
+
+def check_rx_flags(ph, flags, want, what):
+    """Every frame the guest received shows the L4 checksum state want."""
+    n = len(pkts.frames())
+    ph.check(len(flags) == n, '%s: the guest dumped %d of %d frames' % (what, len(flags), n))
+    odd = [f for f in flags if want not in f]
+    ph.note('%s: %d frames, %d with %s' % (what, len(flags), len(flags) - len(odd), want))
+    ph.check(flags and not odd, '%s: %d frames without %s: %r' % (what, len(odd), want,
+                                                                   odd[:2]))
+
+
 def check_frames(ph, got, what):
     want = len(pkts.frames())
     ph.check(len(got) == want, '%s: the host got %d of %d frames back' % (what, len(got), want))
@@ -310,6 +355,11 @@ def csum_nic(env, phase, nic):
     check_bits(ph, tp, bdf, {'CSUM': False, 'GUEST_CSUM': False, 'GUEST_TSO4': False,
                              'GUEST_TSO6': False, 'MRG_RXBUF': True}, 'no offloads')
 
+    # Without GUEST_CSUM the host's vhost PMD completes checksums itself.
+    ph = phase(nic + '-rx-csum-off')
+    flags, _ = rx_round(env, tp, hport)
+    check_rx_flags(ph, flags, 'RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN', 'rx, GUEST_CSUM off')
+
     # Control: checksums computed by testpmd; no request reaches the host.
     ph = phase(nic + '-csum-sw')
     got, flags, gout = csum_round(env, tp, hport)
@@ -337,6 +387,12 @@ def csum_nic(env, phase, nic):
              'host without a checksum request: %r' % (len(flags) - len(good), len(flags),
                                                       [f for f in flags if f not in good][:2]))
     check_csum_counts(ph, gout, 'csum-hw')
+
+    # GUEST_CSUM: frames arrive with VIRTIO_NET_HDR_F_NEEDS_CSUM (data valid,
+    # checksum not filled in): RTE_MBUF_F_RX_L4_CKSUM_NONE.
+    ph = phase(nic + '-rx-csum')
+    flags, _ = rx_round(env, tp, hport)
+    check_rx_flags(ph, flags, 'RTE_MBUF_F_RX_L4_CKSUM_NONE', 'rx, GUEST_CSUM on')
 
     ph = phase(nic + '-lro')
     out = tp.cmds(['port stop 0', 'port config 0 rx_offload tcp_lro on', 'port start 0'], 60)
