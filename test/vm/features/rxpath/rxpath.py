@@ -43,6 +43,11 @@ host topology chained: pcap <-> the NIC's vhost port):
                and the guest sees RX_L4_CKSUM_UNKNOWN on every frame.
   rx-csum      (after csum-hw, GUEST_CSUM on) the same frames arrive with
                NEEDS_CSUM: RX_L4_CKSUM_NONE on every frame.
+  tso          (host vhost tso=1) `tso set 800`: HOST_TSO4/6 negotiated;
+               the 1400-byte TCP frames (IPv4 and IPv6) reach the host as one
+               frame each marked for segmentation (RTE_MBUF_F_RX_LRO), the
+               others not, and every checksum is right (TSO frames: over a
+               pseudo-header without length); `tso set 0`: HOST_TSO off.
   lro          `rx_offload tcp_lro on`: GUEST_TSO4/6 negotiated, traffic
                flows; off again: not negotiated.
 """
@@ -61,7 +66,8 @@ import robust  # noqa: E402
 import traffic  # noqa: E402
 import vmlib  # noqa: E402
 
-F = {'CSUM': 0, 'GUEST_CSUM': 1, 'GUEST_TSO4': 7, 'GUEST_TSO6': 8, 'MRG_RXBUF': 15}
+F = {'CSUM': 0, 'GUEST_CSUM': 1, 'GUEST_TSO4': 7, 'GUEST_TSO6': 8, 'HOST_TSO4': 11,
+     'HOST_TSO6': 12, 'MRG_RXBUF': 15}
 NICS = ['modern', 'legacy']
 HOST_KW = {'machine': {'host_kw': {'mbuf_size': 10240}}}
 SECONDS = 2.0
@@ -228,7 +234,11 @@ CSUM_HW = ['port stop 0', 'csum set ip hw 0', 'csum set udp hw 0', 'csum set tcp
 # (chained topology). The files live while the test runs.
 PCAP_DIR = os.path.join(tempfile.gettempdir(), 'vnet-rxpath-%d' % os.getpid())
 PCAP_IN, PCAP_OUT = os.path.join(PCAP_DIR, 'in.pcap'), os.path.join(PCAP_DIR, 'out.pcap')
-CSUM_KW = {'machine': {'host_kw': {
+TSO_SEGSZ = 800
+CSUM_KW = {'machine': {
+    # DPDK's vhost PMD offers HOST_TSO4/6 only with tso=1.
+    'vhost_extra': {nic: 'tso=1' for nic in NICS},
+    'host_kw': {
     'extra_eal': ['--vdev', 'net_pcap0,rx_pcap=%s,tx_pcap=%s' % (PCAP_IN, PCAP_OUT)],
     # testpmd drains every rx queue at `start` unless told not to: that
     # would eat the pcap port's frames before forwarding begins.
@@ -325,7 +335,14 @@ def check_rx_flags(ph, flags, want, what):
                                                                    odd[:2]))
 
 
-def check_frames(ph, got, what):
+def tso_frame(fr):
+    """Would the guest's csum engine send fr for segmentation (TCP payload
+    above TSO_SEGSZ)?"""
+    ver, proto = pkts.kind(fr)
+    return proto == pkts.TCP and len(fr) - 14 - (20 if ver == 4 else 40) - 20 > TSO_SEGSZ
+
+
+def check_frames(ph, got, what, tso=False):
     want = len(pkts.frames())
     ph.check(len(got) == want, '%s: the host got %d of %d frames back' % (what, len(got), want))
     kinds = {}
@@ -333,7 +350,7 @@ def check_frames(ph, got, what):
         ver, proto = pkts.kind(fr)
         k = '%s/IPv%s' % ({pkts.TCP: 'TCP', pkts.UDP: 'UDP'}.get(proto, proto), ver)
         kinds[k] = kinds.get(k, 0) + 1
-        bad = pkts.check_frame(fr)
+        bad = pkts.check_frame(fr, tso and tso_frame(fr))
         ph.check(not bad, '%s: %d-byte %s frame: %s' % (what, len(fr), k, '; '.join(bad)))
     ph.note('%s: %d frames back (%s), checksums verified in software' % (
         what, len(got), ', '.join('%s %d' % kv for kv in sorted(kinds.items()))))
@@ -353,7 +370,8 @@ def csum_nic(env, phase, nic):
     if not started(ph, tp):
         return
     check_bits(ph, tp, bdf, {'CSUM': False, 'GUEST_CSUM': False, 'GUEST_TSO4': False,
-                             'GUEST_TSO6': False, 'MRG_RXBUF': True}, 'no offloads')
+                             'GUEST_TSO6': False, 'HOST_TSO4': False, 'HOST_TSO6': False,
+                             'MRG_RXBUF': True}, 'no offloads')
 
     # Without GUEST_CSUM the host's vhost PMD completes checksums itself.
     ph = phase(nic + '-rx-csum-off')
@@ -393,6 +411,27 @@ def csum_nic(env, phase, nic):
     ph = phase(nic + '-rx-csum')
     flags, _ = rx_round(env, tp, hport)
     check_rx_flags(ph, flags, 'RTE_MBUF_F_RX_L4_CKSUM_NONE', 'rx, GUEST_CSUM on')
+
+    # TSO: the big TCP frames go out for segmentation (gso_type TCPV4/6,
+    # gso_size); the host's vhost PMD marks them RTE_MBUF_F_RX_LRO and
+    # completes their checksum over a length-less pseudo-header.
+    ph = phase(nic + '-tso')
+    out = tp.cmds(['port stop 0', 'tso set %d 0' % TSO_SEGSZ, 'port start 0'], 60)
+    ph.check(not re.search(r'rror|not supported|Fail', out), 'enabling TSO: %r'
+             % out.strip()[-400:])
+    check_bits(ph, tp, bdf, {'CSUM': True, 'HOST_TSO4': True, 'HOST_TSO6': True}, 'TSO')
+    got, flags, _ = csum_round(env, tp, hport)
+    check_frames(ph, got, 'tso', tso=True)
+    if ph.check(len(flags) == len(got), 'tso: %d flag lines for %d frames' % (
+            len(flags), len(got))):
+        big = [tso_frame(fr) for fr in got]
+        lro = ['RTE_MBUF_F_RX_LRO' in f for f in flags]
+        ph.note('tso: %d frames sent for segmentation, %d marked by the host' % (
+            sum(big), sum(lro)))
+        ph.check(sum(big) > 0 and big == lro, 'tso: frames for segmentation %s, marked '
+                 'by the host %s' % (big, lro))
+    tp.cmds(['port stop 0', 'tso set 0 0', 'port start 0'], 60)
+    check_bits(ph, tp, bdf, {'HOST_TSO4': False, 'HOST_TSO6': False}, 'TSO off')
 
     ph = phase(nic + '-lro')
     out = tp.cmds(['port stop 0', 'port config 0 rx_offload tcp_lro on', 'port start 0'], 60)
