@@ -964,7 +964,7 @@ class Machine:
     def __init__(self, workdir, modes, kernel, initrd, qemu='qemu-system-x86_64',
                  machine='pc', append='', pre_devices=(), iommu_modes=(), backend=None,
                  guest_cls=None, mem_mb=1024, hugepages=128, host_kw=None, guest_kw=None,
-                 nic_props=None, queues=None, log=print):
+                 nic_props=None, queues=None, vhost_extra=None, log=print):
         self.workdir, self.modes = workdir, list(modes)
         self.kernel, self.initrd, self.qemu = kernel, initrd, qemu
         self.machine, self.append, self.pre_devices = machine, append, list(pre_devices)
@@ -976,6 +976,7 @@ class Machine:
         self.guest_kw = dict(guest_kw or {})   # more Guest arguments (monitor=True)
         self.nic_props = dict(nic_props or {})
         self.queues = dict(queues or {})
+        self.vhost_extra = dict(vhost_extra or {})   # {mode: more net_vhost devargs}
         self.log = log
         self.host = self.guest = None
         self.hosts = []          # every backend started (new_host() adds more)
@@ -985,7 +986,8 @@ class Machine:
         self.boot_s = None
 
     def _ports(self):
-        return [VhostPort(m, iommu=m in self.iommu_modes, queues=self.queues.get(m, 1))
+        return [VhostPort(m, iommu=m in self.iommu_modes, queues=self.queues.get(m, 1),
+                          extra=self.vhost_extra.get(m, ''))
                 for m in self.modes]
 
     def new_host(self, sub=None):

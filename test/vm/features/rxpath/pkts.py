@@ -72,8 +72,10 @@ def kind(fr):
     return ver, proto
 
 
-def check_frame(fr):
-    """What is wrong with the frame's IPv4 header and TCP/UDP checksums."""
+def check_frame(fr, tso=False):
+    """What is wrong with the frame's IPv4 header and TCP/UDP checksums. tso:
+    a frame sent for segmentation, whose TCP checksum covers a pseudo-header
+    without the length (the segments get theirs; DPDK's TSO convention)."""
     bad = []
     ver, proto = kind(fr)
     if ver == 4:
@@ -83,11 +85,11 @@ def check_frame(fr):
             bad.append('IPv4 header checksum 0x%04x' % struct.unpack('!H', ip[10:12]))
         tot = struct.unpack('!H', ip[2:4])[0]
         l4 = fr[14 + ihl:14 + tot]
-        ph = _pseudo(4, ip[12:16], ip[16:20], proto, len(l4))
+        ph = _pseudo(4, ip[12:16], ip[16:20], proto, 0 if tso else len(l4))
     elif ver == 6:
         plen = struct.unpack('!H', fr[18:20])[0]
         l4 = fr[54:54 + plen]
-        ph = _pseudo(6, fr[22:38], fr[38:54], proto, len(l4))
+        ph = _pseudo(6, fr[22:38], fr[38:54], proto, 0 if tso else len(l4))
     else:
         return ['not IP (ethertype 0x%04x)' % struct.unpack('!H', fr[12:14])]
     if proto not in (TCP, UDP):

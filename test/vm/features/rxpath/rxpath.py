@@ -38,6 +38,16 @@ host topology chained: pcap <-> the NIC's vhost port):
                (VIRTIO_NET_HDR_F_NEEDS_CSUM: the vhost PMD completes it and
                reports RX_L4_CKSUM_GOOD) and, once completed, every IPv4
                header, TCP and UDP checksum is right (checked in Python).
+  rx-csum-off  (after negotiate) the host asks its vhost port for checksum
+               offload; without GUEST_CSUM the vhost PMD fills checksums in
+               and the guest sees RX_L4_CKSUM_UNKNOWN on every frame.
+  rx-csum      (after csum-hw, GUEST_CSUM on) the same frames arrive with
+               NEEDS_CSUM: RX_L4_CKSUM_NONE on every frame.
+  tso          (host vhost tso=1) `tso set 800`: HOST_TSO4/6 negotiated;
+               the 1400-byte TCP frames (IPv4 and IPv6) reach the host as one
+               frame each marked for segmentation (RTE_MBUF_F_RX_LRO), the
+               others not, and every checksum is right (TSO frames: over a
+               pseudo-header without length); `tso set 0`: HOST_TSO off.
   lro          `rx_offload tcp_lro on`: GUEST_TSO4/6 negotiated, traffic
                flows; off again: not negotiated.
 """
@@ -56,7 +66,8 @@ import robust  # noqa: E402
 import traffic  # noqa: E402
 import vmlib  # noqa: E402
 
-F = {'CSUM': 0, 'GUEST_CSUM': 1, 'GUEST_TSO4': 7, 'GUEST_TSO6': 8, 'MRG_RXBUF': 15}
+F = {'CSUM': 0, 'GUEST_CSUM': 1, 'GUEST_TSO4': 7, 'GUEST_TSO6': 8, 'HOST_TSO4': 11,
+     'HOST_TSO6': 12, 'MRG_RXBUF': 15}
 NICS = ['modern', 'legacy']
 HOST_KW = {'machine': {'host_kw': {'mbuf_size': 10240}}}
 SECONDS = 2.0
@@ -223,7 +234,11 @@ CSUM_HW = ['port stop 0', 'csum set ip hw 0', 'csum set udp hw 0', 'csum set tcp
 # (chained topology). The files live while the test runs.
 PCAP_DIR = os.path.join(tempfile.gettempdir(), 'vnet-rxpath-%d' % os.getpid())
 PCAP_IN, PCAP_OUT = os.path.join(PCAP_DIR, 'in.pcap'), os.path.join(PCAP_DIR, 'out.pcap')
-CSUM_KW = {'machine': {'host_kw': {
+TSO_SEGSZ = 800
+CSUM_KW = {'machine': {
+    # DPDK's vhost PMD offers HOST_TSO4/6 only with tso=1.
+    'vhost_extra': {nic: 'tso=1' for nic in NICS},
+    'host_kw': {
     'extra_eal': ['--vdev', 'net_pcap0,rx_pcap=%s,tx_pcap=%s' % (PCAP_IN, PCAP_OUT)],
     # testpmd drains every rx queue at `start` unless told not to: that
     # would eat the pcap port's frames before forwarding begins.
@@ -254,11 +269,20 @@ def csum_round(env, tp, hport):
     tp.cmds(['clear port stats 0', 'set fwd csum', 'start'])
     h.cmd('set verbose 1')
     mark = len(h.output())
-    h.cmd('start')
+    # The forwarding core dumps frames at once, possibly into the middle of
+    # start's prompt: send start without waiting for its prompt, wait for
+    # the frames (36 from the pcap port, 36 back from the guest), then
+    # resynchronise on the prompt of a command sent when all is quiet.
+    h.proc.stdin.write(b'start\n')
+    h.proc.stdin.flush()
     want = len(pkts.frames())
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and len(pkts.read_pcap(PCAP_OUT)) < want:
+    while time.monotonic() < deadline and (
+            len(pkts.read_pcap(PCAP_OUT)) < want or
+            h.output()[mark:].count('ol_flags:') < 2 * want):
         time.sleep(0.3)
+    time.sleep(0.3)
+    h.cmd('show port summary all')
     h.cmd('stop')
     h.cmd('set verbose 0')
     gout = tp.cmd('stop', 60)
@@ -271,7 +295,54 @@ def csum_round(env, tp, hport):
     return pkts.read_pcap(PCAP_OUT), flags, gout
 
 
-def check_frames(ph, got, what):
+def rx_round(env, tp, hport):
+    """The host sends pkts.frames() from its pcap port to the guest asking for
+    checksum offload (testpmd csum engine, `csum set udp|tcp hw` on its vhost
+    port); the guest's rxonly verbose dump gives each frame's ol_flags."""
+    h = env.host
+    pp = pcap_port(h)
+    h.cmd('stop')
+    h.cmd('port stop %d' % pp)
+    h.cmd('port stop %d' % hport)
+    h.cmd('csum set udp hw %d' % hport)
+    h.cmd('csum set tcp hw %d' % hport)
+    h.cmd('port start %d' % hport)
+    h.cmd('port start %d' % pp)
+    h.cmd('set portlist %d,%d' % (pp, hport))
+    h.cmd('set fwd csum')
+    mark = len(tp.text())
+    tp.cmds(['clear port stats 0', 'set verbose 1', 'set fwd rxonly', 'start'])
+    h.cmd('start')
+    want = len(pkts.frames())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and tp.text()[mark:].count('ol_flags:') < want:
+        time.sleep(0.3)
+    h.cmd('stop')
+    out = tp.cmds(['stop', 'set verbose 0'], 60)
+    for line in ('port stop %d' % hport, 'csum set udp sw %d' % hport,
+                 'csum set tcp sw %d' % hport, 'port start %d' % hport):
+        h.cmd(line)
+    return re.findall(r'ol_flags: ([^\n]*)', tp.text()[mark:]), out
+
+
+def check_rx_flags(ph, flags, want, what):
+    """Every frame the guest received shows the L4 checksum state want."""
+    n = len(pkts.frames())
+    ph.check(len(flags) == n, '%s: the guest dumped %d of %d frames' % (what, len(flags), n))
+    odd = [f for f in flags if want not in f]
+    ph.note('%s: %d frames, %d with %s' % (what, len(flags), len(flags) - len(odd), want))
+    ph.check(flags and not odd, '%s: %d frames without %s: %r' % (what, len(odd), want,
+                                                                   odd[:2]))
+
+
+def tso_frame(fr):
+    """Would the guest's csum engine send fr for segmentation (TCP payload
+    above TSO_SEGSZ)?"""
+    ver, proto = pkts.kind(fr)
+    return proto == pkts.TCP and len(fr) - 14 - (20 if ver == 4 else 40) - 20 > TSO_SEGSZ
+
+
+def check_frames(ph, got, what, tso=False):
     want = len(pkts.frames())
     ph.check(len(got) == want, '%s: the host got %d of %d frames back' % (what, len(got), want))
     kinds = {}
@@ -279,7 +350,7 @@ def check_frames(ph, got, what):
         ver, proto = pkts.kind(fr)
         k = '%s/IPv%s' % ({pkts.TCP: 'TCP', pkts.UDP: 'UDP'}.get(proto, proto), ver)
         kinds[k] = kinds.get(k, 0) + 1
-        bad = pkts.check_frame(fr)
+        bad = pkts.check_frame(fr, tso and tso_frame(fr))
         ph.check(not bad, '%s: %d-byte %s frame: %s' % (what, len(fr), k, '; '.join(bad)))
     ph.note('%s: %d frames back (%s), checksums verified in software' % (
         what, len(got), ', '.join('%s %d' % kv for kv in sorted(kinds.items()))))
@@ -299,7 +370,13 @@ def csum_nic(env, phase, nic):
     if not started(ph, tp):
         return
     check_bits(ph, tp, bdf, {'CSUM': False, 'GUEST_CSUM': False, 'GUEST_TSO4': False,
-                             'GUEST_TSO6': False, 'MRG_RXBUF': True}, 'no offloads')
+                             'GUEST_TSO6': False, 'HOST_TSO4': False, 'HOST_TSO6': False,
+                             'MRG_RXBUF': True}, 'no offloads')
+
+    # Without GUEST_CSUM the host's vhost PMD completes checksums itself.
+    ph = phase(nic + '-rx-csum-off')
+    flags, _ = rx_round(env, tp, hport)
+    check_rx_flags(ph, flags, 'RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN', 'rx, GUEST_CSUM off')
 
     # Control: checksums computed by testpmd; no request reaches the host.
     ph = phase(nic + '-csum-sw')
@@ -328,6 +405,33 @@ def csum_nic(env, phase, nic):
              'host without a checksum request: %r' % (len(flags) - len(good), len(flags),
                                                       [f for f in flags if f not in good][:2]))
     check_csum_counts(ph, gout, 'csum-hw')
+
+    # GUEST_CSUM: frames arrive with VIRTIO_NET_HDR_F_NEEDS_CSUM (data valid,
+    # checksum not filled in): RTE_MBUF_F_RX_L4_CKSUM_NONE.
+    ph = phase(nic + '-rx-csum')
+    flags, _ = rx_round(env, tp, hport)
+    check_rx_flags(ph, flags, 'RTE_MBUF_F_RX_L4_CKSUM_NONE', 'rx, GUEST_CSUM on')
+
+    # TSO: the big TCP frames go out for segmentation (gso_type TCPV4/6,
+    # gso_size); the host's vhost PMD marks them RTE_MBUF_F_RX_LRO and
+    # completes their checksum over a length-less pseudo-header.
+    ph = phase(nic + '-tso')
+    out = tp.cmds(['port stop 0', 'tso set %d 0' % TSO_SEGSZ, 'port start 0'], 60)
+    ph.check(not re.search(r'rror|not supported|Fail', out), 'enabling TSO: %r'
+             % out.strip()[-400:])
+    check_bits(ph, tp, bdf, {'CSUM': True, 'HOST_TSO4': True, 'HOST_TSO6': True}, 'TSO')
+    got, flags, _ = csum_round(env, tp, hport)
+    check_frames(ph, got, 'tso', tso=True)
+    if ph.check(len(flags) == len(got), 'tso: %d flag lines for %d frames' % (
+            len(flags), len(got))):
+        big = [tso_frame(fr) for fr in got]
+        lro = ['RTE_MBUF_F_RX_LRO' in f for f in flags]
+        ph.note('tso: %d frames sent for segmentation, %d marked by the host' % (
+            sum(big), sum(lro)))
+        ph.check(sum(big) > 0 and big == lro, 'tso: frames for segmentation %s, marked '
+                 'by the host %s' % (big, lro))
+    tp.cmds(['port stop 0', 'tso set 0 0', 'port start 0'], 60)
+    check_bits(ph, tp, bdf, {'HOST_TSO4': False, 'HOST_TSO6': False}, 'TSO off')
 
     ph = phase(nic + '-lro')
     out = tp.cmds(['port stop 0', 'port config 0 rx_offload tcp_lro on', 'port start 0'], 60)
