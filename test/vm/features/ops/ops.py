@@ -84,9 +84,9 @@ def queue_state(ph, tp, role):
     return (m.group(1) if m else None), (d.group(1) if d else None)
 
 
-def both_ways(ph, env, tp, hport, what):
-    """Host txonly into guest rxonly, then guest txonly into host rxonly: each
-    direction moves at least MIN_RATE packets per sample."""
+def two_way(env, tp, hport):
+    """Host txonly into guest rxonly, then guest txonly into host rxonly:
+    (guest rx, host tx, guest tx, host rx) deltas over a sample each."""
     host_run(env, hport, 'txonly')
     tp.cmds(['stop', 'set fwd rxonly', 'start'])
     grx, _, _, htx = watch(env, hport, tp)
@@ -97,6 +97,12 @@ def both_ways(ph, env, tp, hport, what):
     tp.cmd('stop')
     time.sleep(0.3)
     host_stop(env, hport)
+    return grx, htx, gtx, hrx
+
+
+def both_ways(ph, env, tp, hport, what):
+    """Each direction moves at least MIN_RATE packets per sample."""
+    grx, htx, gtx, hrx = two_way(env, tp, hport)
     ph.note('%s: guest rx +%d (host tx +%d), guest tx +%d (host rx +%d) in %.1f s each'
             % (what, grx, htx, gtx, hrx, SAMPLE_S))
     ph.check(min(grx, htx, gtx, hrx) >= MIN_RATE, '%s: guest rx +%d, host tx +%d, guest tx '
@@ -213,13 +219,7 @@ def t_queues(env, phase):
                  'start: state %s, deferred start %s' % (role, st, d))
     held = mbufs_in_use(ph, tp)
     ph.check(held == 0, 'a deferred rx queue holds %s mbufs, want 0 (nothing posted)' % held)
-    host_run(env, hport, 'txonly')
-    tp.cmds(['clear port stats 0', 'set fwd rxonly', 'start'])
-    grx, _, _, htx = watch(env, hport, tp)
-    host_stop(env, hport)
-    host_run(env, hport, 'rxonly')
-    tp.cmds(['stop', 'set fwd txonly', 'start'])
-    _, gtx, hrx, _ = watch(env, hport, tp)
+    grx, htx, gtx, hrx = two_way(env, tp, hport)
     ph.note('deferred queues: guest rx +%d (host tx +%d), guest tx +%d (host rx +%d)'
             % (grx, htx, gtx, hrx))
     ph.check(grx == htx == gtx == hrx == 0, 'deferred queues not idle: guest rx +%d, host tx '
