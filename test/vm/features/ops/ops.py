@@ -84,9 +84,9 @@ def queue_state(ph, tp, role):
     return (m.group(1) if m else None), (d.group(1) if d else None)
 
 
-def both_ways(ph, env, tp, hport, what):
-    """Host txonly into guest rxonly, then guest txonly into host rxonly: each
-    direction moves at least MIN_RATE packets per sample."""
+def two_way(env, tp, hport):
+    """Host txonly into guest rxonly, then guest txonly into host rxonly:
+    (guest rx, host tx, guest tx, host rx) deltas over a sample each."""
     host_run(env, hport, 'txonly')
     tp.cmds(['stop', 'set fwd rxonly', 'start'])
     grx, _, _, htx = watch(env, hport, tp)
@@ -97,6 +97,12 @@ def both_ways(ph, env, tp, hport, what):
     tp.cmd('stop')
     time.sleep(0.3)
     host_stop(env, hport)
+    return grx, htx, gtx, hrx
+
+
+def both_ways(ph, env, tp, hport, what):
+    """Each direction moves at least MIN_RATE packets per sample."""
+    grx, htx, gtx, hrx = two_way(env, tp, hport)
     ph.note('%s: guest rx +%d (host tx +%d), guest tx +%d (host rx +%d) in %.1f s each'
             % (what, grx, htx, gtx, hrx, SAMPLE_S))
     ph.check(min(grx, htx, gtx, hrx) >= MIN_RATE, '%s: guest rx +%d, host tx +%d, guest tx '
@@ -213,13 +219,7 @@ def t_queues(env, phase):
                  'start: state %s, deferred start %s' % (role, st, d))
     held = mbufs_in_use(ph, tp)
     ph.check(held == 0, 'a deferred rx queue holds %s mbufs, want 0 (nothing posted)' % held)
-    host_run(env, hport, 'txonly')
-    tp.cmds(['clear port stats 0', 'set fwd rxonly', 'start'])
-    grx, _, _, htx = watch(env, hport, tp)
-    host_stop(env, hport)
-    host_run(env, hport, 'rxonly')
-    tp.cmds(['stop', 'set fwd txonly', 'start'])
-    _, gtx, hrx, _ = watch(env, hport, tp)
+    grx, htx, gtx, hrx = two_way(env, tp, hport)
     ph.note('deferred queues: guest rx +%d (host tx +%d), guest tx +%d (host rx +%d)'
             % (grx, htx, gtx, hrx))
     ph.check(grx == htx == gtx == hrx == 0, 'deferred queues not idle: guest rx +%d, host tx '
@@ -317,12 +317,14 @@ def secondary_testpmd(env, name, prefix, bdf):
     return tp
 
 
-def proc_info(env, prefix, bdf):
-    """dpdk-proc-info --stats --xstats as a secondary of prefix's primary."""
-    rc, out = env.guest.run('dpdk-proc-info -d %s -a %s --proc-type=secondary '
-                            '--file-prefix=%s --log-level=pmd.net.vnet:info -- --stats '
-                            '--xstats 2>&1' % (env.plugin, bdf, prefix), 60, check=False)
-    return rc, out
+def proc_info(env, prefix, bdf, what):
+    """dpdk-proc-info -- --<what> as a secondary of prefix's primary (one
+    report per run: it shows --stats or --xstats, not both).  It puts
+    --log-level=6 (a global cap at NOTICE) first: 7 lifts it, and net_vnet's
+    own level is NOTICE unless raised."""
+    return env.guest.run('dpdk-proc-info -d %s -a %s --proc-type=secondary --file-prefix=%s '
+                         '--log-level=7 --log-level=pmd.net.vnet:info -- --%s 2>&1'
+                         % (env.plugin, bdf, prefix, what), 60, check=False)
 
 
 def _stats_numbers(text):
@@ -349,10 +351,17 @@ def t_secondary(env, phase):
             continue
         robust.host_tx(ph, env, pri, hport)
         robust.guest_tx(ph, env, pri, hport)
+        # On top of guest-tx's counters: broadcast frames of 128 bytes in.
+        host_run(env, hport, 'txonly', 128, BCAST)
+        pri.cmds(['set fwd rxonly', 'start'])
+        time.sleep(1.0)
+        host_stop(env, hport)
+        time.sleep(0.3)
+        pri.cmd('stop')
         pst = _stats_numbers(pri.cmd('show port stats 0'))
         pxs = parse_xstats(pri.cmd('show port xstats 0'))
-        rc, out = proc_info(env, prefix, bdf)
-        ph.check(rc == 0, 'dpdk-proc-info exit status %d: %s' % (rc, out[-400:]))
+        rc, out = proc_info(env, prefix, bdf, 'stats')
+        ph.check(rc == 0, 'dpdk-proc-info --stats exit status %d: %s' % (rc, out[-400:]))
         transport = 'modern transport' if mode == 'modern' else 'legacy transport, BAR0 ' \
             'access port-io'
         lines = net_vnet_lines(out, bdf, 'secondary process: port 0, ' + transport)
@@ -368,10 +377,14 @@ def t_secondary(env, phase):
                                                              pst.get('RX-bytes')),
                  'proc-info per-queue rx (Stats reg 0) %s, primary rx %s/%s'
                  % (m and m.groups(), pst.get('RX-packets'), pst.get('RX-bytes')))
-        sxs = parse_xstats(out[out.find('NIC extended statistics'):])
+        rc, xout = proc_info(env, prefix, bdf, 'xstats')
+        ph.check(rc == 0, 'dpdk-proc-info --xstats exit status %d: %s' % (rc, xout[-400:]))
+        sxs = parse_xstats(xout[xout.find('NIC extended statistics'):])
         ours = sorted(k for k in pxs if re.match(r'[rt]x_q0_', k))
         ph.note('%d xstats, %d of them net_vnet per-queue' % (len(pxs), len(ours)))
         ph.check(len(ours) >= 30, 'only %d rx/tx_q0 xstats in the primary' % len(ours))
+        ph.check(min(pxs.get('rx_q0_broadcast_packets', 0), pxs.get('tx_q0_size_64_packets', 0))
+                 > 0, 'the primary has no rx broadcast or tx 64-byte counts to compare')
         diff = {k: (pxs[k], sxs.get(k)) for k in pxs if sxs.get(k) != pxs[k]}
         ph.check(not diff, 'proc-info --xstats differs from the primary (primary, proc-info): '
                  '%s' % dict(list(diff.items())[:6]))
