@@ -383,6 +383,21 @@ vnet_max_rx_pktlen(const struct vnet_hw *hw)
 }
 
 /*
+ * The burst functions of a port, from its negotiated features: chosen in
+ * this one place, at start and when a secondary process attaches.
+ */
+static void
+vnet_pick_bursts(struct rte_eth_dev *dev)
+{
+	const struct vnet_hw *hw = hw_of(dev);
+
+	dev->rx_pkt_burst = vnet_has_feature(hw, VNET_F_MRG_RXBUF) ?
+			    vnet_recv_pkts_mrg : vnet_recv_pkts;
+	dev->tx_pkt_burst = vnet_xmit_pkts;
+	dev->tx_pkt_prepare = vnet_tx_prepare;
+}
+
+/*
  * Per-queue datapath settings once features are final. Without scatter
  * rx a frame must fit one buffer: longer ones are dropped and counted.
  */
@@ -390,7 +405,6 @@ static void
 vnet_queues_mode(struct rte_eth_dev *dev)
 {
 	struct vnet_hw *hw = hw_of(dev);
-	bool mrg = vnet_has_feature(hw, VNET_F_MRG_RXBUF);
 	uint16_t q;
 
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
@@ -407,7 +421,7 @@ vnet_queues_mode(struct rte_eth_dev *dev)
 
 		vq->tx_offload = vnet_has_feature(hw, VNET_F_CSUM);
 	}
-	dev->rx_pkt_burst = mrg ? vnet_recv_pkts_mrg : vnet_recv_pkts;
+	vnet_pick_bursts(dev);
 }
 
 static void
@@ -816,10 +830,8 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		ret = vnet_secondary_init(dev, &vnet_eth_ops);
-		if (ret == 0) {
-			dev->rx_pkt_burst = vnet_recv_pkts;
-			dev->tx_pkt_burst = vnet_xmit_pkts;
-		}
+		if (ret == 0)
+			vnet_pick_bursts(dev); /* the primary's features */
 		return ret;
 	}
 	memset(hw, 0, sizeof(*hw));
@@ -856,9 +868,7 @@ vnet_eth_dev_init(struct rte_eth_dev *dev)
 	rte_ether_addr_copy(&hw->mac, &dev->data->mac_addrs[0]);
 	dev->data->mtu = RTE_MIN(hw->mtu, (uint16_t)VNET_DEFAULT_MTU);
 	dev->dev_ops = &vnet_eth_ops;
-	dev->rx_pkt_burst = vnet_recv_pkts; /* vnet_queues_mode() picks at start */
-	dev->tx_pkt_burst = vnet_xmit_pkts;
-	dev->tx_pkt_prepare = vnet_tx_prepare;
+	vnet_pick_bursts(dev); /* again at start, once offloads are settled */
 	vnet_intr_probe(dev);
 
 	VNET_LOG(INFO, hw->name,

@@ -100,6 +100,8 @@ vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		case VNET_MRG_DONE:
 			append(vq, m, &seg, hdr);
 			vq->stats.mrg_segments += vq->mrg_head->nb_segs;
+			vnet_pktstats_mbuf(&vq->stats.pkt, vq->mrg_head,
+					   vq->mrg_head->pkt_len);
 			bytes += vq->mrg_head->pkt_len;
 			pkts[nb_rx++] = vq->mrg_head;
 			vq->mrg_head = vq->mrg_tail = NULL;
