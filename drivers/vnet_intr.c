@@ -61,6 +61,57 @@ msix_refresh(struct rte_eth_dev *dev)
 		hw->legacy_cfg_off = vnet_legacy_config_offset(hw->msix_enabled);
 }
 
+/*
+ * uio_pci_generic masks INTx in its handler and user space unmasks it.
+ * The EAL does that with a one-byte write of the command register's high
+ * byte, which QEMU (7.2) applies without updating the interrupt line: a
+ * line masked while asserted then stays up, an interrupt storm the kernel
+ * ends by disabling the IRQ. A 16-bit write of the whole register does not.
+ */
+static int
+intx_mask(struct rte_eth_dev *dev, bool mask)
+{
+	struct rte_pci_device *pci = RTE_ETH_DEV_TO_PCI(dev);
+	uint16_t cmd;
+
+	if (rte_pci_read_config(pci, &cmd, sizeof(cmd), VNET_PCI_COMMAND) !=
+	    (int)sizeof(cmd))
+		return -EIO;
+	cmd = rte_le_to_cpu_16(cmd);
+	cmd = mask ? cmd | VNET_PCI_COMMAND_INTX_DISABLE :
+		     cmd & ~VNET_PCI_COMMAND_INTX_DISABLE;
+	cmd = rte_cpu_to_le_16(cmd);
+	return rte_pci_write_config(pci, &cmd, sizeof(cmd), VNET_PCI_COMMAND) ==
+	       (int)sizeof(cmd) ? 0 : -EIO;
+}
+
+static int
+line_enable(struct rte_eth_dev *dev)
+{
+	if (hw_of(dev)->kdrv == VNET_KDRV_UIO_GENERIC)
+		return intx_mask(dev, false);
+	rte_intr_disable(dev->intr_handle);
+	return rte_intr_enable(dev->intr_handle);
+}
+
+static void
+line_disable(struct rte_eth_dev *dev)
+{
+	if (hw_of(dev)->kdrv == VNET_KDRV_UIO_GENERIC)
+		intx_mask(dev, true);
+	else
+		rte_intr_disable(dev->intr_handle);
+}
+
+static void
+line_ack(struct rte_eth_dev *dev)
+{
+	if (hw_of(dev)->kdrv == VNET_KDRV_UIO_GENERIC)
+		intx_mask(dev, false);
+	else
+		rte_intr_ack(dev->intr_handle);
+}
+
 static struct vnet_intr_dev
 intr_dev(const struct vnet_hw *hw)
 {
@@ -150,7 +201,7 @@ vnet_intr_handler(void *arg)
 	if (vnet_ops(hw) == NULL || !hw->intr_on)
 		return;
 	ack_device(dev, true);
-	rte_intr_ack(dev->intr_handle);
+	line_ack(dev);
 }
 
 static int
@@ -182,7 +233,7 @@ release(struct rte_eth_dev *dev, bool callback)
 				break;
 			rte_delay_us_sleep(1000);
 		}
-	rte_intr_disable(h);
+	line_disable(dev);
 	rte_intr_efd_disable(h);
 	rte_intr_vec_list_free(h);
 	msix_refresh(dev);
@@ -215,10 +266,8 @@ vnet_intr_start(struct rte_eth_dev *dev)
 		ret = rte_intr_callback_register(dev->intr_handle,
 						 vnet_intr_handler, dev);
 	/* vfio sets its MSI-X vectors up only on enable: again, with our fds. */
-	if (ret == 0) {
-		rte_intr_disable(dev->intr_handle);
-		ret = rte_intr_enable(dev->intr_handle);
-	}
+	if (ret == 0)
+		ret = line_enable(dev);
 	if (ret != 0) {
 		VNET_LOG(ERR, hw->name,
 			 "port %u: cannot enable interrupts (%s, %u event fds): %s; see the EAL messages above, or set intr_conf to 0 and poll",
@@ -300,7 +349,7 @@ vnet_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
 		ack_device(dev, hw->intr.lsc_from_rxq);
 	pending = vnet_vring_enable_interrupts(&vq->vr, vq->event_idx);
 	if (hw->intr.line != VNET_INTR_LINE_MSIX) {
-		rte_intr_ack(dev->intr_handle);
+		line_ack(dev);
 		return 0; /* the uio fd cannot be written: the caller polls once more */
 	}
 	/* Frames that came before the request raise no interrupt: wake ourselves. */
