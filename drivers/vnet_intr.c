@@ -161,9 +161,19 @@ vnet_intr_configure(struct rte_eth_dev *dev)
 	}
 	ret = vnet_intr_plan(&d, c->lsc, c->rxq, dev->data->nb_rx_queues, &p,
 			     err, sizeof(err));
-	if (ret != 0)
+	if (ret != 0) {
 		VNET_LOG(ERR, hw->name, "port %u: %s", hw->port_id, err);
-	return ret;
+		return ret;
+	}
+	/* EAL picks vfio's MSI-X index even when the device has no MSI-X. */
+	if (p.line == VNET_INTR_LINE_INTX && hw->kdrv == VNET_KDRV_VFIO &&
+	    rte_intr_type_get(dev->intr_handle) == RTE_INTR_HANDLE_VFIO_MSIX) {
+		VNET_LOG(ERR, hw->name,
+			 "port %u: the device has no MSI-X but EAL set vfio up for MSI-X interrupts; start EAL with --vfio-intr legacy",
+			 hw->port_id);
+		return -ENOTSUP;
+	}
+	return 0;
 }
 
 /* Re-read the link; tell the application if it changed. */
