@@ -121,6 +121,23 @@ intr_dev(const struct vnet_hw *hw)
 	};
 }
 
+/* Why EAL's interrupt handle cannot serve the line the binding gives, or NULL. */
+static const char *
+handle_mismatch(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	struct vnet_intr_dev d = intr_dev(hw);
+	enum rte_intr_handle_type t = rte_intr_type_get(dev->intr_handle);
+
+	if (t == RTE_INTR_HANDLE_UNKNOWN)
+		return "EAL has no interrupt handle for the device";
+	/* EAL picks vfio's MSI-X index even when the device has no MSI-X. */
+	if (vnet_intr_line(&d) == VNET_INTR_LINE_INTX && hw->kdrv == VNET_KDRV_VFIO &&
+	    t == RTE_INTR_HANDLE_VFIO_MSIX)
+		return "the device has no MSI-X but EAL set vfio up for MSI-X; start EAL with --vfio-intr legacy";
+	return NULL;
+}
+
 void
 vnet_intr_probe(struct rte_eth_dev *dev)
 {
@@ -133,8 +150,7 @@ vnet_intr_probe(struct rte_eth_dev *dev)
 	d = intr_dev(hw);
 	/* Link changes are only signalled through the status field. */
 	if (vnet_has_feature(hw, VNET_F_STATUS) &&
-	    vnet_intr_line(&d) != VNET_INTR_LINE_NONE &&
-	    rte_intr_type_get(dev->intr_handle) != RTE_INTR_HANDLE_UNKNOWN)
+	    vnet_intr_line(&d) != VNET_INTR_LINE_NONE && handle_mismatch(dev) == NULL)
 		dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	else
 		dev->data->dev_flags &= ~RTE_ETH_DEV_INTR_LSC;
@@ -150,13 +166,12 @@ vnet_intr_configure(struct rte_eth_dev *dev)
 	char err[384];
 	int ret;
 
-	if (c->lsc && !(dev->data->dev_flags & RTE_ETH_DEV_INTR_LSC)) {
+	const char *why;
+
+	if (c->lsc && !vnet_has_feature(hw, VNET_F_STATUS)) {
 		VNET_LOG(ERR, hw->name,
-			 "port %u: intr_conf.lsc=1 but the device cannot signal link changes (%s); set intr_conf.lsc=0 and poll rte_eth_link_get_nowait",
-			 hw->port_id,
-			 !vnet_has_feature(hw, VNET_F_STATUS) ?
-			 "VIRTIO_NET_F_STATUS not offered" :
-			 "its kernel driver delivers no interrupts");
+			 "port %u: intr_conf.lsc=1 but the device cannot signal link changes (VIRTIO_NET_F_STATUS not offered); set intr_conf.lsc=0 and poll rte_eth_link_get_nowait",
+			 hw->port_id);
 		return -ENOTSUP;
 	}
 	ret = vnet_intr_plan(&d, c->lsc, c->rxq, dev->data->nb_rx_queues, &p,
@@ -165,12 +180,10 @@ vnet_intr_configure(struct rte_eth_dev *dev)
 		VNET_LOG(ERR, hw->name, "port %u: %s", hw->port_id, err);
 		return ret;
 	}
-	/* EAL picks vfio's MSI-X index even when the device has no MSI-X. */
-	if (p.line == VNET_INTR_LINE_INTX && hw->kdrv == VNET_KDRV_VFIO &&
-	    rte_intr_type_get(dev->intr_handle) == RTE_INTR_HANDLE_VFIO_MSIX) {
-		VNET_LOG(ERR, hw->name,
-			 "port %u: the device has no MSI-X but EAL set vfio up for MSI-X interrupts; start EAL with --vfio-intr legacy",
-			 hw->port_id);
+	why = c->lsc || c->rxq ? handle_mismatch(dev) : NULL;
+	if (why != NULL) {
+		VNET_LOG(ERR, hw->name, "port %u: interrupts requested (lsc=%u rxq=%u) but %s",
+			 hw->port_id, c->lsc, c->rxq, why);
 		return -ENOTSUP;
 	}
 	return 0;
