@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_interrupts.h>
 #include <ethdev_driver.h>
@@ -16,100 +15,18 @@
 #include <bus_pci_driver.h>
 
 #include "vnet_intr.h"
+#include "vnet_intr_line.h"
 #include "vnet_log.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 #include "vnet_virtqueue.h"
 
-#define VNET_MSIX_TABLE_SIZE_MASK 0x7ff
 #define VNET_UNREGISTER_TRIES 100 /* 1 ms apart: a running callback ends */
 
 static inline struct vnet_hw *
 hw_of(const struct rte_eth_dev *dev)
 {
 	return dev->data->dev_private;
-}
-
-static uint16_t
-msix_ctrl(struct rte_eth_dev *dev, bool *ok)
-{
-	struct vnet_hw *hw = hw_of(dev);
-	uint16_t ctrl = 0;
-
-	*ok = hw->msix_cap_off != 0 &&
-	      rte_pci_read_config(RTE_ETH_DEV_TO_PCI(dev), &ctrl, sizeof(ctrl),
-				  hw->msix_cap_off + VNET_PCI_MSIX_FLAGS) ==
-		      (int)sizeof(ctrl);
-	return rte_le_to_cpu_16(ctrl);
-}
-
-/*
- * vfio turns MSI-X on and off with the interrupts; the legacy device
- * config moves with it (virtio 1.2 §4.1.4.8).
- */
-static void
-msix_refresh(struct rte_eth_dev *dev)
-{
-	struct vnet_hw *hw = hw_of(dev);
-	bool ok;
-	uint16_t ctrl = msix_ctrl(dev, &ok);
-
-	if (!ok)
-		return;
-	hw->msix_enabled = (ctrl & VNET_PCI_MSIX_ENABLE) != 0;
-	if (!hw->modern)
-		hw->legacy_cfg_off = vnet_legacy_config_offset(hw->msix_enabled);
-}
-
-/*
- * uio_pci_generic masks INTx in its handler and user space unmasks it.
- * The EAL does that with a one-byte write of the command register's high
- * byte, which QEMU (7.2) applies without updating the interrupt line: a
- * line masked while asserted then stays up, an interrupt storm the kernel
- * ends by disabling the IRQ. A 16-bit write of the whole register does not.
- */
-static int
-intx_mask(struct rte_eth_dev *dev, bool mask)
-{
-	struct rte_pci_device *pci = RTE_ETH_DEV_TO_PCI(dev);
-	uint16_t cmd;
-
-	if (rte_pci_read_config(pci, &cmd, sizeof(cmd), VNET_PCI_COMMAND) !=
-	    (int)sizeof(cmd))
-		return -EIO;
-	cmd = rte_le_to_cpu_16(cmd);
-	cmd = mask ? cmd | VNET_PCI_COMMAND_INTX_DISABLE :
-		     cmd & ~VNET_PCI_COMMAND_INTX_DISABLE;
-	cmd = rte_cpu_to_le_16(cmd);
-	return rte_pci_write_config(pci, &cmd, sizeof(cmd), VNET_PCI_COMMAND) ==
-	       (int)sizeof(cmd) ? 0 : -EIO;
-}
-
-static int
-line_enable(struct rte_eth_dev *dev)
-{
-	if (hw_of(dev)->kdrv == VNET_KDRV_UIO_GENERIC)
-		return intx_mask(dev, false);
-	rte_intr_disable(dev->intr_handle);
-	return rte_intr_enable(dev->intr_handle);
-}
-
-static void
-line_disable(struct rte_eth_dev *dev)
-{
-	if (hw_of(dev)->kdrv == VNET_KDRV_UIO_GENERIC)
-		intx_mask(dev, true);
-	else
-		rte_intr_disable(dev->intr_handle);
-}
-
-static void
-line_ack(struct rte_eth_dev *dev)
-{
-	if (hw_of(dev)->kdrv == VNET_KDRV_UIO_GENERIC)
-		intx_mask(dev, false);
-	else
-		rte_intr_ack(dev->intr_handle);
 }
 
 static struct vnet_intr_dev
@@ -144,7 +61,7 @@ vnet_intr_probe(struct rte_eth_dev *dev)
 	struct vnet_hw *hw = hw_of(dev);
 	struct vnet_intr_dev d;
 	bool ok;
-	uint16_t ctrl = msix_ctrl(dev, &ok);
+	uint16_t ctrl = vnet_msix_ctrl(dev, &ok);
 
 	hw->msix_table = ok ? (ctrl & VNET_MSIX_TABLE_SIZE_MASK) + 1 : 0;
 	d = intr_dev(hw);
@@ -224,7 +141,7 @@ vnet_intr_handler(void *arg)
 	if (vnet_ops(hw) == NULL || !hw->intr_on)
 		return;
 	ack_device(dev, true);
-	line_ack(dev);
+	vnet_line_ack(dev);
 }
 
 static int
@@ -256,10 +173,10 @@ release(struct rte_eth_dev *dev, bool callback)
 				break;
 			rte_delay_us_sleep(1000);
 		}
-	line_disable(dev);
+	vnet_line_disable(dev);
 	rte_intr_efd_disable(h);
 	rte_intr_vec_list_free(h);
-	msix_refresh(dev);
+	vnet_msix_refresh(dev);
 }
 
 int
@@ -290,7 +207,7 @@ vnet_intr_start(struct rte_eth_dev *dev)
 						 vnet_intr_handler, dev);
 	/* vfio sets its MSI-X vectors up only on enable: again, with our fds. */
 	if (ret == 0)
-		ret = line_enable(dev);
+		ret = vnet_line_enable(dev);
 	if (ret != 0) {
 		VNET_LOG(ERR, hw->name,
 			 "port %u: cannot enable interrupts (%s, %u event fds): %s; see the EAL messages above, or set intr_conf to 0 and poll",
@@ -299,7 +216,7 @@ vnet_intr_start(struct rte_eth_dev *dev)
 		release(dev, callback);
 		return -EIO;
 	}
-	msix_refresh(dev);
+	vnet_msix_refresh(dev);
 	if (p->config_vector != VNET_MSI_NO_VECTOR) {
 		got = vnet_ops(hw)->set_config_vector(hw, p->config_vector);
 		if (got != p->config_vector) {
@@ -372,7 +289,7 @@ vnet_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
 		ack_device(dev, hw->intr.lsc_from_rxq);
 	pending = vnet_vring_enable_interrupts(&vq->vr, vq->event_idx);
 	if (hw->intr.line != VNET_INTR_LINE_MSIX) {
-		line_ack(dev);
+		vnet_line_ack(dev);
 		return 0; /* the uio fd cannot be written: the caller polls once more */
 	}
 	/* Frames that came before the request raise no interrupt: wake ourselves. */
