@@ -156,6 +156,7 @@ vnet_ctrl_attach(struct rte_eth_dev *dev)
 	a = (struct vnet_queue_addrs){
 		.index = c->index,
 		.size = c->q.vr.num,
+		.vector = VNET_MSI_NO_VECTOR, /* polled, never interrupts */
 		.desc = c->mz->iova,
 		.avail = c->mz->iova + vnet_ring_avail_offset(c->q.vr.num),
 		.used = c->mz->iova + vnet_ring_used_offset(c->q.vr.num,

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_interrupts.h>
 #include <ethdev_driver.h>
@@ -16,49 +15,18 @@
 #include <bus_pci_driver.h>
 
 #include "vnet_intr.h"
+#include "vnet_intr_line.h"
 #include "vnet_log.h"
 #include "vnet_spec.h"
 #include "vnet_transport.h"
 #include "vnet_virtqueue.h"
 
-#define VNET_MSIX_TABLE_SIZE_MASK 0x7ff
 #define VNET_UNREGISTER_TRIES 100 /* 1 ms apart: a running callback ends */
 
 static inline struct vnet_hw *
 hw_of(const struct rte_eth_dev *dev)
 {
 	return dev->data->dev_private;
-}
-
-static uint16_t
-msix_ctrl(struct rte_eth_dev *dev, bool *ok)
-{
-	struct vnet_hw *hw = hw_of(dev);
-	uint16_t ctrl = 0;
-
-	*ok = hw->msix_cap_off != 0 &&
-	      rte_pci_read_config(RTE_ETH_DEV_TO_PCI(dev), &ctrl, sizeof(ctrl),
-				  hw->msix_cap_off + VNET_PCI_MSIX_FLAGS) ==
-		      (int)sizeof(ctrl);
-	return rte_le_to_cpu_16(ctrl);
-}
-
-/*
- * vfio turns MSI-X on and off with the interrupts; the legacy device
- * config moves with it (virtio 1.2 §4.1.4.8).
- */
-static void
-msix_refresh(struct rte_eth_dev *dev)
-{
-	struct vnet_hw *hw = hw_of(dev);
-	bool ok;
-	uint16_t ctrl = msix_ctrl(dev, &ok);
-
-	if (!ok)
-		return;
-	hw->msix_enabled = (ctrl & VNET_PCI_MSIX_ENABLE) != 0;
-	if (!hw->modern)
-		hw->legacy_cfg_off = vnet_legacy_config_offset(hw->msix_enabled);
 }
 
 static struct vnet_intr_dev
@@ -70,20 +38,36 @@ intr_dev(const struct vnet_hw *hw)
 	};
 }
 
+/* Why EAL's interrupt handle cannot serve the line the binding gives, or NULL. */
+static const char *
+handle_mismatch(struct rte_eth_dev *dev)
+{
+	struct vnet_hw *hw = hw_of(dev);
+	struct vnet_intr_dev d = intr_dev(hw);
+	enum rte_intr_handle_type t = rte_intr_type_get(dev->intr_handle);
+
+	if (t == RTE_INTR_HANDLE_UNKNOWN)
+		return "EAL has no interrupt handle for the device";
+	/* EAL picks vfio's MSI-X index even when the device has no MSI-X. */
+	if (vnet_intr_line(&d) == VNET_INTR_LINE_INTX && hw->kdrv == VNET_KDRV_VFIO &&
+	    t == RTE_INTR_HANDLE_VFIO_MSIX)
+		return "the device has no MSI-X but EAL set vfio up for MSI-X; start EAL with --vfio-intr legacy";
+	return NULL;
+}
+
 void
 vnet_intr_probe(struct rte_eth_dev *dev)
 {
 	struct vnet_hw *hw = hw_of(dev);
 	struct vnet_intr_dev d;
 	bool ok;
-	uint16_t ctrl = msix_ctrl(dev, &ok);
+	uint16_t ctrl = vnet_msix_ctrl(dev, &ok);
 
 	hw->msix_table = ok ? (ctrl & VNET_MSIX_TABLE_SIZE_MASK) + 1 : 0;
 	d = intr_dev(hw);
 	/* Link changes are only signalled through the status field. */
 	if (vnet_has_feature(hw, VNET_F_STATUS) &&
-	    vnet_intr_line(&d) != VNET_INTR_LINE_NONE &&
-	    rte_intr_type_get(dev->intr_handle) != RTE_INTR_HANDLE_UNKNOWN)
+	    vnet_intr_line(&d) != VNET_INTR_LINE_NONE && handle_mismatch(dev) == NULL)
 		dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
 	else
 		dev->data->dev_flags &= ~RTE_ETH_DEV_INTR_LSC;
@@ -99,20 +83,27 @@ vnet_intr_configure(struct rte_eth_dev *dev)
 	char err[384];
 	int ret;
 
-	if (c->lsc && !(dev->data->dev_flags & RTE_ETH_DEV_INTR_LSC)) {
+	const char *why;
+
+	if (c->lsc && !vnet_has_feature(hw, VNET_F_STATUS)) {
 		VNET_LOG(ERR, hw->name,
-			 "port %u: intr_conf.lsc=1 but the device cannot signal link changes (%s); set intr_conf.lsc=0 and poll rte_eth_link_get_nowait",
-			 hw->port_id,
-			 !vnet_has_feature(hw, VNET_F_STATUS) ?
-			 "VIRTIO_NET_F_STATUS not offered" :
-			 "its kernel driver delivers no interrupts");
+			 "port %u: intr_conf.lsc=1 but the device cannot signal link changes (VIRTIO_NET_F_STATUS not offered); set intr_conf.lsc=0 and poll rte_eth_link_get_nowait",
+			 hw->port_id);
 		return -ENOTSUP;
 	}
 	ret = vnet_intr_plan(&d, c->lsc, c->rxq, dev->data->nb_rx_queues, &p,
 			     err, sizeof(err));
-	if (ret != 0)
+	if (ret != 0) {
 		VNET_LOG(ERR, hw->name, "port %u: %s", hw->port_id, err);
-	return ret;
+		return ret;
+	}
+	why = c->lsc || c->rxq ? handle_mismatch(dev) : NULL;
+	if (why != NULL) {
+		VNET_LOG(ERR, hw->name, "port %u: interrupts requested (lsc=%u rxq=%u) but %s",
+			 hw->port_id, c->lsc, c->rxq, why);
+		return -ENOTSUP;
+	}
+	return 0;
 }
 
 /* Re-read the link; tell the application if it changed. */
@@ -150,7 +141,7 @@ vnet_intr_handler(void *arg)
 	if (vnet_ops(hw) == NULL || !hw->intr_on)
 		return;
 	ack_device(dev, true);
-	rte_intr_ack(dev->intr_handle);
+	vnet_line_ack(dev);
 }
 
 static int
@@ -182,10 +173,10 @@ release(struct rte_eth_dev *dev, bool callback)
 				break;
 			rte_delay_us_sleep(1000);
 		}
-	rte_intr_disable(h);
+	vnet_line_disable(dev);
 	rte_intr_efd_disable(h);
 	rte_intr_vec_list_free(h);
-	msix_refresh(dev);
+	vnet_msix_refresh(dev);
 }
 
 int
@@ -215,10 +206,8 @@ vnet_intr_start(struct rte_eth_dev *dev)
 		ret = rte_intr_callback_register(dev->intr_handle,
 						 vnet_intr_handler, dev);
 	/* vfio sets its MSI-X vectors up only on enable: again, with our fds. */
-	if (ret == 0) {
-		rte_intr_disable(dev->intr_handle);
-		ret = rte_intr_enable(dev->intr_handle);
-	}
+	if (ret == 0)
+		ret = vnet_line_enable(dev);
 	if (ret != 0) {
 		VNET_LOG(ERR, hw->name,
 			 "port %u: cannot enable interrupts (%s, %u event fds): %s; see the EAL messages above, or set intr_conf to 0 and poll",
@@ -227,7 +216,7 @@ vnet_intr_start(struct rte_eth_dev *dev)
 		release(dev, callback);
 		return -EIO;
 	}
-	msix_refresh(dev);
+	vnet_msix_refresh(dev);
 	if (p->config_vector != VNET_MSI_NO_VECTOR) {
 		got = vnet_ops(hw)->set_config_vector(hw, p->config_vector);
 		if (got != p->config_vector) {
@@ -300,7 +289,7 @@ vnet_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
 		ack_device(dev, hw->intr.lsc_from_rxq);
 	pending = vnet_vring_enable_interrupts(&vq->vr, vq->event_idx);
 	if (hw->intr.line != VNET_INTR_LINE_MSIX) {
-		rte_intr_ack(dev->intr_handle);
+		vnet_line_ack(dev);
 		return 0; /* the uio fd cannot be written: the caller polls once more */
 	}
 	/* Frames that came before the request raise no interrupt: wake ourselves. */

@@ -89,7 +89,12 @@ vnet_intr_plan(const struct vnet_intr_dev *d, bool lsc, bool rxq,
 		p->nb_efd = rxq ? nb_rxq : 0;
 		break;
 	case VNET_INTR_LINE_MSIX_ONE:
-		p->config_vector = lsc ? 0 : VNET_MSI_NO_VECTOR;
+		/*
+		 * The config change never shares the queue's vector: QEMU 7.2
+		 * with vhost-user crashes at DRIVER_OK when both are on one.
+		 * With rx interrupts the link is read at each re-arm instead.
+		 */
+		p->config_vector = lsc && !rxq ? 0 : VNET_MSI_NO_VECTOR;
 		p->nb_efd = rxq ? 1 : 0;
 		p->lsc_from_rxq = lsc && rxq;
 		break;

@@ -43,7 +43,8 @@ struct vnet_intr_plan {
 	/*
 	 * The line also wakes the application's rx wait: only one reader may
 	 * own its fd, so config changes are picked up when rx interrupts are
-	 * re-armed, not by an EAL callback.
+	 * re-armed, not by an EAL callback (with igb_uio's one MSI-X vector,
+	 * which the config change does not get, at every re-arm).
 	 */
 	bool lsc_from_rxq;
 	bool isr_names_source; /* INTx: the ISR tells queue from config */

@@ -80,7 +80,7 @@ class Env:
 
     def __init__(self, opts, test, modes, reconnect=False, mem_mb=1024, machine=None,
                  binding='uio_pci_generic', monitor=False, nic_props=None, queues=None,
-                 backend=None, hugepages=128):
+                 backend=None, hugepages=128, kernel=None):
         self.opts = opts
         self.test = test
         self.dir = opts.logdir
@@ -94,6 +94,7 @@ class Env:
         self.queues = queues           # {mode: vhost queue pairs}
         self.backend = backend         # (workdir, ports, sockdir) -> host backend; host testpmd if None
         self.hugepages = hugepages     # 2 MB pages reserved in the guest
+        self.kernel = kernel           # 'noiommu': test/vm/kernel/build's (vfio noiommu)
         self.m = None
         self.tps = []
         self.phase = None              # the running Phase (its testpmds' logs)
@@ -111,7 +112,10 @@ class Env:
         return self.m.new_host(sub)
 
     def boot(self):
-        kernel = vmlib.find_kernel(self.opts.kernel)
+        if self.kernel == 'noiommu':
+            kernel = vmlib.find_kernel(vmlib.run_fixture('kernel/build', 'noiommu kernel', 3600))
+        else:
+            kernel = vmlib.find_kernel(self.opts.kernel)
         initrd = vmlib.build_initramfs(kernel)
         self.m = vmlib.Machine(self.dir, self.modes, kernel, initrd, qemu=self.opts.qemu,
                                mem_mb=self.mem_mb,
