@@ -40,11 +40,13 @@ start=$(date +%s)
 
 build_make() {
 	make -C "$src" config T=x86_64-native-linuxapp-gcc O="$out/b"
-	# Every net/crypto/event/raw/bbdev PMD off but virtio: the old make
-	# build has no "only these" switch, and the PMDs are most of its time.
+	# Every net/crypto/event/raw/bbdev PMD and hardware mempool off but
+	# virtio and the ring mempool: the old make build has no "only these"
+	# switch, and the PMDs are most of its time.
 	sed -i -E \
 		-e 's/^(CONFIG_RTE_LIBRTE_[A-Z0-9_]*_PMD)=y/\1=n/' \
 		-e 's/^(CONFIG_RTE_LIBRTE_PMD_[A-Z0-9_]*)=y/\1=n/' \
+		-e 's/^(CONFIG_RTE_LIBRTE_[A-Z0-9_]*_MEMPOOL)=y/\1=n/' \
 		-e 's/^CONFIG_RTE_LIBRTE_VIRTIO_PMD=.*/CONFIG_RTE_LIBRTE_VIRTIO_PMD=y/' \
 		-e 's/^CONFIG_RTE_MACHINE=.*/CONFIG_RTE_MACHINE="nhm"/' \
 		-e 's/^CONFIG_RTE_EAL_IGB_UIO=.*/CONFIG_RTE_EAL_IGB_UIO=n/' \
