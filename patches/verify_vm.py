@@ -1,35 +1,35 @@
 #!/usr/bin/env python3
-"""VM scenarios for the 17.11 backport: an unpatched and a patched 17.11
-testpmd, run one after the other in the same QEMU TCG guest, against a legacy
-virtio-net-pci device on a vhost-user port of the host's 22.11 testpmd.
+"""VM scenarios for the LTS backports: an unpatched and a patched testpmd of
+one DPDK tree (17.11, 18.11, 19.11 or 20.11), run one after the other in the
+same QEMU TCG guest, against virtio-net-pci devices on vhost-user ports of
+the host's 22.11 testpmd.
 
-usage: patches/verify_vm.py --before TESTPMD --after TESTPMD [--label L]
-                            [--scenarios a,b,...] [--seconds S] [--logdir DIR]
+usage: patches/verify_vm.py --branch B --before TESTPMD --after TESTPMD
+                            [--minor N] [--label L] [--scenarios a,b,...]
+                            [--seconds S] [--logdir DIR]
                             [--qemu-patched PATH] [--noiommu-kernel PATH]
        patches/verify_vm.py --list
 
-Scenario = device BAR0 kind x guest binding:
-  mmio-uio_pci_generic   legacy, BAR0 a memory BAR (patched QEMU legacy-bar-mmio=on)
-  mmio-igb_uio           same, Debian's dkms igb_uio (dpdk-kmods) in the stock kernel
-  mmio-vfio_noiommu      same, vfio-pci in noiommu mode (test/vm/kernel/build's kernel)
-  pio-uio_pci_generic    legacy, BAR0 in I/O space (stock QEMU behaviour)
-  pio-none               same, no kernel driver bound (17.11 drives it by x86 port I/O)
-  mmio-none              MMIO BAR0, no driver: cannot work; the patched tree must say why
+The rows (SCENARIOS below) cover: a legacy device with a memory BAR0
+(patched QEMU legacy-bar-mmio=on) under uio_pci_generic, igb_uio (Debian's
+dkms dpdk-kmods) and vfio noiommu, plus a secondary process (proc-info)
+reading its stats; a legacy device with an I/O BAR0 under uio_pci_generic,
+igb_uio, vfio noiommu, vfio behind a vIOMMU (--iova-mode=pa) and no driver;
+modern and transitional devices. NOT_ON lists the rows a branch cannot run.
 
-Every run: guest-tx (guest txonly -> host rxonly) then host-tx (host txonly ->
-guest rxonly), --seconds each; a run passes when 17.11 net_virtio made port 0
-and both directions moved at least --min-packets on both sides.
+Every traffic run: guest-tx (guest txonly -> host rxonly) then host-tx (host
+txonly -> guest rxonly), --seconds each; it passes when net_virtio made port
+0 and both directions moved at least --min-packets on both sides.
 
-A scenario passes when: the unpatched run gives the expected result (
-measured on 17.11.10: MMIO with uio_pci_generic/igb_uio fails with no port,
-the rest pass; on v17.11 itself PIO with uio_pci_generic fails too, see
-KNOWN_BEFORE); the patched run passes; and where the unpatched run passed, the
-patched one moved at least --regress-ratio of its packets in each direction.
-That last one only guards against a gross slowdown: TCG throughput on a
-shared host varies several-fold from run to run, so on a shortfall both builds
-run again, interleaved (up to --retries times), and the best run of each side
-per direction counts.
-Prints a table and "N passed, N failed"; exit 1 if any scenario failed.
+A row passes when: the unpatched run gives the expected result (the table's,
+or KNOWN_BEFORE's for a given release); the patched run passes (a "nodrv" row:
+fails cleanly, on 17.11 with the series' message); and where the unpatched run
+passed, the patched one moved at least --regress-ratio of its packets in each
+direction. That last one only guards against a gross slowdown: TCG
+throughput on a shared host varies several-fold from run to run, so on a
+shortfall both builds run again, interleaved (up to --retries times), and the
+best run of each side per direction counts.
+Prints a table and "N passed, N failed, N skipped"; exit 1 if any row failed.
 """
 
 import argparse
