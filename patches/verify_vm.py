@@ -75,6 +75,11 @@ SCENARIOS = [
 ]
 BOOTS = ('stock', 'noiommu', 'viommu')
 
+# 2 MiB hugepages per guest: 17.11's EAL takes every free one, so few; 18.11's
+# testpmd sizes its port array with 65536 queues per port (about 310 MiB for
+# 32 ports), so it needs more.
+HUGEPAGES = {'18.11': 200}
+
 # Rows a branch cannot run, by (scenario, branch): why.
 NOT_ON = {
     ('pio-vfio_viommu', '17.11'): '17.11 has no --iova-mode, and the legacy device bypasses '
@@ -156,9 +161,8 @@ class Boot:
                 kw = dict(vmlib.Q35_VIOMMU)
         qemu = o.qemu_patched or vmlib.run_fixture('qemu/build', 'patched QEMU')
         initrd = vmlib.build_initramfs(kernel, log=log)
-        # old EALs take every free hugepage; 64 x 2 MiB is plenty for testpmd
         self.m = vmlib.Machine(self.dir, self.modes, kernel, initrd, qemu=qemu,
-                               hugepages=64, log=log, **kw)
+                               hugepages=HUGEPAGES.get(o.branch, 64), log=log, **kw)
         boot = self.m.start()
         log('[backport] %s guest up in %.1f s (kernel %s; %s)' % (
             self.group, boot, kernel.path,
@@ -216,7 +220,7 @@ def eal_args(o, boot, sc, prefix):
     eal = ['--lcores', '0@0,1@0', '-n', '1', allow, boot.bdf[sc[1]], '--file-prefix=' + prefix]
     if sc[3] == 'viommu':
         eal.append('--iova-mode=pa')   # the legacy device bypasses the vIOMMU
-    return eal
+    return eal + o.eal_extra.split()
 
 
 def run_secondary(o, boot, sc, tp, which, r):
@@ -369,6 +373,7 @@ def main():
     ap.add_argument('--minor', type=int, default=None,
                     help='minor release of the tree (0 for v17.11), for the expected '
                     'unpatched results')
+    ap.add_argument('--eal-extra', default='', help='more EAL options for both builds')
     ap.add_argument('--init-timeout', type=float, default=150)
     ap.add_argument('--logdir', default=None)
     ap.add_argument('--kernel', default=None, help='stock guest kernel (default: Debian 6.1)')
