@@ -18,7 +18,7 @@
 # Cache: $VNET_CACHE/dpdk-backport/v<version>-<tree hash>-orig-<build hash>/build
 #        $VNET_CACHE/dpdk-backport/v<version>-<tree hash>-<series hash>-<build hash>/{src,build}
 # The tree hash covers the tree's files (not .git), the series hash the
-# patch files, the build hash build.sh, so a changed input never reuses a build.
+# patches' diffs, the build hash build.sh, so a changed input never reuses a build.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -81,7 +81,8 @@ t0=$(date +%s)
 tree_hash=$(cd "$tree" && find . -path ./.git -prune -o -path './x86_64-*' -prune -o \
 	-path ./build -prune -o -type f -print0 | LC_ALL=C sort -z |
 	xargs -0 sha256sum | sha256sum | cut -c1-10)
-series_hash=$(cat "${series[@]}" | sha256sum | cut -c1-12)
+# only the diffs: a reworded commit message builds the same code
+series_hash=$(for p in "${series[@]}"; do sed -n '/^---$/,$p' "$p"; done | sha256sum | cut -c1-12)
 build_hash=$(sha256sum <"$here/build.sh" | cut -c1-8)
 cache=$VNET_CACHE/dpdk-backport
 orig=$cache/v$ver-$tree_hash-orig-$build_hash
