@@ -57,6 +57,10 @@ from vmlib import VMError  # noqa: E402
 #                 17.11 the series' message saying which driver to bind
 #        secondary traffic in a primary testpmd, then proc-info (a
 #                 secondary process) reads the port's stats
+#        noiopl   testpmd without CAP_SYS_RAWIO, so iopl() fails: a memory
+#                 BAR needs no I/O privilege and must work
+#        refused  same, on an I/O BAR: no port, and the error naming the
+#                 missing I/O permission
 NODRV_MMIO_MSG = 'is a memory BAR, which needs a kernel driver to be mapped'
 SCENARIOS = [
     ('mmio-uio_pci_generic', 'legacy-mmio', 'uio_pci_generic', 'stock', 'traffic', False),
@@ -72,7 +76,15 @@ SCENARIOS = [
     ('mmio-vfio_noiommu', 'legacy-mmio', 'vfio-pci-noiommu', 'noiommu', 'traffic', True),
     ('pio-vfio_noiommu', 'legacy', 'vfio-pci-noiommu', 'noiommu', 'traffic', True),
     ('pio-vfio_viommu', 'legacy', 'vfio-pci', 'viommu', 'traffic', True),
+    ('mmio-noiopl', 'legacy-mmio', 'uio_pci_generic', 'stock', 'noiopl', False),
+    ('pio-noiopl', 'legacy', 'uio_pci_generic', 'stock', 'refused', False),
 ]
+# what a patched tree says when iopl() fails for an I/O BAR
+IOPL_MSG = {'17.11': 'no I/O port permission (iopl)'}
+IOPL_MSG_UPSTREAM = 'insufficient ioport permissions for PCI device'   # e02b661b51
+# runs a command without CAP_SYS_RAWIO (out of the bounding set, so a root
+# process loses it at exec): iopl() then fails with EPERM
+NO_RAWIO = ['/usr/bin/setpriv', '--bounding-set=-sys_rawio']
 BOOTS = ('stock', 'noiommu', 'viommu')
 
 # 2 MiB hugepages per guest: 17.11's EAL takes every free one, so few; 18.11's
@@ -254,8 +266,11 @@ def run_testpmd(o, boot, sc, which, testpmd):
     tag = '%s-%s' % (name, which)
     prefix = 'v%s%s' % (which[0], re.sub(r'[^a-z0-9]', '', name))
     app = ['--port-topology=loop', '--total-num-mbufs=2048', '--txd=256', '--rxd=256']
-    tp = vmlib.GuestTestpmd(boot.guest, tag, eal_args(o, boot, sc, prefix), app,
-                            testpmd=testpmd)
+    eal = eal_args(o, boot, sc, prefix)
+    if sc[4] in ('noiopl', 'refused'):
+        eal = NO_RAWIO[1:] + [testpmd] + eal
+        testpmd = NO_RAWIO[0]
+    tp = vmlib.GuestTestpmd(boot.guest, tag, eal, app, testpmd=testpmd)
     try:
         tp.start()
         r.init_s = tp.wait_prompt(o.init_timeout)
@@ -301,9 +316,13 @@ def verdict(o, sc, befores, afters):
         why.append('unpatched %s %s, expected it to %s' % (
             o.branch, 'passed' if before.ok else 'failed (%s)' % before.why,
             'pass' if expect else 'fail'))
-    if sc[4] == 'nodrv':
-        # cannot work: the patched tree must fail cleanly (17.11: and say why)
-        msg = NODRV_MMIO_MSG if o.branch == '17.11' else None
+    if sc[4] in ('nodrv', 'refused'):
+        # cannot work: the patched tree must fail cleanly and, where it
+        # has one, say why
+        if sc[4] == 'refused':
+            msg = IOPL_MSG.get(o.branch, IOPL_MSG_UPSTREAM)
+        else:
+            msg = NODRV_MMIO_MSG if o.branch == '17.11' else None
         if after.port or (msg and msg not in after.text):
             why.append('patched %s: expected no port%s, got %s (%s)' % (
                 o.branch, ' and the message %r' % msg if msg else '', after.cell(), after.why))
@@ -336,7 +355,7 @@ def table(o, results):
         b = ('PASS ' if before.ok else 'FAIL ') + before.cell() + n(befores)
         a = ('PASS ' if after.ok else 'FAIL ') + after.cell() + n(afters)
         mp = '-' if after.mpps_tx is None else '%.2f / %.2f' % (after.mpps_tx, after.mpps_rx)
-        if sc[4] == 'nodrv':
+        if sc[4] in ('nodrv', 'refused'):
             a += ' (expected)'
         rows.append((sc[0], b, 'pass' if expected_before(o, sc)[0] else 'fail', a, mp,
                      'PASS' if ok else 'FAIL'))
@@ -348,7 +367,7 @@ def table(o, results):
     for sc, befores, afters, ok, why in results:
         if not befores[0].ok:
             out.append('before %s: %s' % (sc[0], befores[0].why))
-        if sc[4] == 'nodrv':
+        if sc[4] in ('nodrv', 'refused'):
             out.append('after %s: %s' % (sc[0], afters[0].why))
         note = expected_before(o, sc)[1]
         if note:
