@@ -192,6 +192,8 @@ def reason(text):
     lines = []
     for l in text.replace('\r', '').splitlines():
         l = l.strip()
+        if 'Multi-process socket' in l:   # its path holds the row name
+            continue
         if ('No probed ethernet devices' in l or 'cannot be used' in l or 'ioport' in l
                 or 'BAR' in l or 'IOPL' in l or 'iopl' in l or 'permission' in l
                 or 'Fail to start port' in l or 'Unknown handle type' in l):
