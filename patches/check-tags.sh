@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Check that the 17.11 series applies with `git am` to every 17.11 release
-# tag, and print the result as a Markdown table (README.md keeps a copy).
+# Check that a branch's series (patches/<branch>/) applies with `git am` to
+# every release tag of that branch, and print the result as a Markdown
+# table (README.md keeps a copy).
 #
-# usage: patches/check-tags.sh <dpdk-stable git dir> [tag...]
-#   default tags: v17.11 v17.11.1 ... v17.11.10
+# usage: patches/check-tags.sh <dpdk-stable git dir> <branch> [tag...]
+#   branch: 17.11, 18.11, 19.11 or 20.11; default tags: every vX.Y and
+#   vX.Y.N release tag of the branch in the clone (no -rc tags)
 # The git dir is a clone of DPDK/dpdk-stable (bare or not). Each tag is
 # checked in a throw-away worktree under $TMPDIR; the clone itself is
 # not modified except for `git worktree prune`.
@@ -12,15 +14,18 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 die() { printf 'check-tags: error: %s\n' "$*" >&2; exit 1; }
 
-[ $# -ge 1 ] || die "usage: $0 <dpdk-stable git dir> [tag...]"
-repo=$1; shift
+[ $# -ge 2 ] || die "usage: $0 <dpdk-stable git dir> <branch> [tag...]"
+repo=$1 branch=$2; shift 2
+[ -d "$here/$branch" ] || die "no series for branch '$branch' (patches/$branch/ does not exist)"
 git -C "$repo" rev-parse --git-dir >/dev/null 2>&1 ||
 	die "'$repo' is not a git repository (clone DPDK/dpdk-stable first)"
 if [ $# -gt 0 ]; then tags=("$@"); else
-	tags=(v17.11); for i in $(seq 1 10); do tags+=("v17.11.$i"); done
+	mapfile -t tags < <(git -C "$repo" tag -l "v$branch" "v$branch.*" |
+		grep -E "^v${branch//./\\.}(\\.[0-9]+)?\$" | sort -V)
+	[ ${#tags[@]} -gt 0 ] || die "no v$branch tags in $repo"
 fi
-mapfile -t series < <(ls "$here"/17.11/*.patch)
-[ ${#series[@]} -gt 0 ] || die "no patches in $here/17.11"
+mapfile -t series < <(ls "$here/$branch"/*.patch)
+[ ${#series[@]} -gt 0 ] || die "no patches in $here/$branch"
 
 tmp=$(mktemp -d)
 cleanup() {
