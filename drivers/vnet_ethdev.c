@@ -265,6 +265,12 @@ vnet_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
 	struct vnet_hw *hw = hw_of(dev);
 
+	/*
+	 * With link-state interrupts on, rte_eth_link_get() no longer asks the
+	 * driver, and a removed device sends none: this control call notices.
+	 */
+	if (dev->data->dev_started)
+		(void)vnet_check_health(dev);
 	info->max_rx_queues = hw->max_queue_pairs;
 	info->max_tx_queues = hw->max_queue_pairs;
 	info->max_mac_addrs = 1;
