@@ -23,6 +23,12 @@ tarballs=${VNET_DPDK_TARBALLS:-$repo/../shared/dpdk}
 vm=1
 [ "${1:-}" = --no-vm ] && vm=0
 pass=0 fail=0 skip=0
+# One VM job at a time on this machine: VNET_VM_LOCK names the lock file
+# (empty: the caller already holds it), as in ci/dpdk-versions.
+vm_lock=${VNET_VM_LOCK-/tmp/vnet-vm.lock}
+vm_locked() {
+	if [ -n "$vm_lock" ]; then flock -w 3600 "$vm_lock" "$@"; else "$@"; fi
+}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -70,7 +76,7 @@ for bv in "${BRANCHES[@]}"; do
 		continue
 	fi
 	echo "== $b: patches/verify.sh $src (cached builds)"
-	flock -w 3600 /tmp/vnet-vm.lock "$here/verify.sh" --if-cached "$src" >"$tmp/verify-$b.log" 2>&1
+	vm_locked "$here/verify.sh" --if-cached "$src" >"$tmp/verify-$b.log" 2>&1
 	rc=$?
 	cat "$tmp/verify-$b.log"
 	read -r p f s < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/verify-$b.log" | tail -n1 |
