@@ -139,6 +139,9 @@ def _run_for(side, P, key, seconds):
     return time.monotonic() - t, before, after
 
 
+LOOP_SETTLE_S = 0.5
+
+
 def run_phase(side, P, tp, spec, seconds, guest_refused=None):
     """Run one phase; returns a Result.  guest_refused(out) is called with the
     guest's output of its set-up commands when the guest sends."""
@@ -175,6 +178,9 @@ def run_phase(side, P, tp, spec, seconds, guest_refused=None):
                                   'start tx_first %d' % TX_FIRST_BURSTS])
         dt, c1, c2 = _run_for(side, P, 'rx', seconds)
         side.halt(P)
+        # Let the guest empty its rx ring before it stops: frames left there
+        # would be received, and counted, in the next phase (at another size).
+        time.sleep(LOOP_SETTLE_S)
         gout = tp.cmds(['stop', 'show port stats 0'], 60)
     if injected or (spec.guest_txpkts and spec.guest_txpkts != '64'):
         tp.cmd('set txpkts 64')
