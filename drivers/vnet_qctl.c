@@ -22,14 +22,8 @@ static bool
 rx_drain(struct vnet_virtqueue *vq)
 {
 	struct vnet_vring *r = &vq->vr;
-	uint16_t n = vnet_vring_used_ready(r);
-	uint32_t len;
-	void *cookie;
 
-	while (n-- > 0 && vnet_vring_get_used(r, &cookie, &len)) {
-		rte_pktmbuf_free(cookie);
-		vq->stats.stopped_drops++;
-	}
+	vq->stats.stopped_drops += vnet_vq_free_used(vq);
 	if (r->broken) {
 		vnet_vq_report_broken(vq);
 		return false;

@@ -145,14 +145,8 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 static void
 tx_reclaim(struct vnet_virtqueue *vq)
 {
-	struct vnet_vring *r = &vq->vr;
-	uint16_t n = vnet_vring_used_ready(r);
-	uint32_t len;
-	void *cookie;
-
-	while (n-- > 0 && vnet_vring_get_used(r, &cookie, &len))
-		rte_pktmbuf_free(cookie);
-	vnet_vring_suppress_interrupts(r, vq->event_idx);
+	vnet_vq_free_used(vq);
+	vnet_vring_suppress_interrupts(&vq->vr, vq->event_idx);
 }
 
 static inline bool

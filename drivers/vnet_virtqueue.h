@@ -93,4 +93,24 @@ void vnet_vq_report_broken(struct vnet_virtqueue *vq);
 /* Break the queue because the device failed; reported like a bad ring. */
 void vnet_vq_fail_device(struct vnet_virtqueue *vq, uint8_t status);
 
+/*
+ * Free the mbufs of every used entry the device has published so far
+ * (each validated by the ring core); returns how many. A fault stops it
+ * early with r->broken set.
+ */
+static inline uint16_t
+vnet_vq_free_used(struct vnet_virtqueue *vq)
+{
+	struct vnet_vring *r = &vq->vr;
+	uint16_t n = vnet_vring_used_ready(r), freed = 0;
+	uint32_t len;
+	void *cookie;
+
+	while (freed < n && vnet_vring_get_used(r, &cookie, &len)) {
+		rte_pktmbuf_free(cookie);
+		freed++;
+	}
+	return freed;
+}
+
 #endif
