@@ -579,7 +579,11 @@ def main(argv):
     try:
         b.fixtures(cells)
         for m, bb in cells:
-            b.cell(m, bb)
+            try:
+                b.cell(m, bb)
+            except VMError as e:   # the next cell gets its own boot
+                print('[bench] ERROR in %s/%s: %s' % (m, bb, e), flush=True)
+                status = 1
     except (VMError, vmlib.Interrupted) as e:
         print('[bench] ERROR: %s' % e, flush=True)
         status = 1
