@@ -445,6 +445,11 @@ def rows_of(runs, sysruns):
     return out
 
 
+def below_target(rows, target=1.0):
+    """--check: the rows whose median ratio is below target (or unknown)."""
+    return [r for r in rows if r['ratio'] is None or r['ratio'] < target]
+
+
 def _f(v, fmt='%.3f'):
     return '-' if v is None else fmt % v
 
@@ -616,7 +621,7 @@ def main(argv):
     print('[bench] wall time %.0f s; table, results.json, ratio.png in %s'
           % (meta['wall_s'], a.out), flush=True)
     if a.check and not status:
-        low = [r for r in rows if r['ratio'] is None or r['ratio'] < 1.0]
+        low = below_target(rows)
         for r in low:
             print('[bench] CHECK: %s/%s %s %d B: median ratio %s < 1.0' % (
                 r['mode'], r['binding'], r['traffic'], r['size'], _f(r['ratio'], '%.2f')))
