@@ -10,14 +10,17 @@ import sys
 sys.path.insert(0, sys.argv[1])
 import bench  # noqa: E402
 
-n = failed = 0
+
+class Tap:
+    n = failed = 0
+
+    def __call__(self, cond, what):
+        self.n += 1
+        self.failed += not cond
+        print('%s %d - %s' % ('ok' if cond else 'not ok', self.n, what))
 
 
-def ok(cond, what):
-    global n, failed
-    n += 1
-    failed += not cond
-    print('%s %d - %s' % ('ok' if cond else 'not ok', n, what))
+ok = Tap()
 
 
 def run(drv, i, mpps, kicks=0, xk=None, traffic='loop'):
@@ -58,5 +61,5 @@ ok(bench.LABEL in md, 'the table carries the TCG label')
 ok('| 1.00 | 0.55..1.20 |' in md, 'ratio and pair range in the table')
 meta['valid'] = True
 ok('WARNING' not in bench.table(rows, meta), 'a valid run has no WARNING')
-print('1..%d' % n)
-sys.exit(1 if failed else 0)
+print('1..%d' % ok.n)
+sys.exit(1 if ok.failed else 0)
