@@ -595,6 +595,8 @@ def main(argv):
     rows = rows_of(b.runs, b.sys)
     others = max([x for c in b.cells for x in c['others']] or [0.0])
     why = []
+    if float(la) > LOAD_MAX:   # nothing of ours ran yet (but a build by ci/bench)
+        why.append('1-min load average at start %s > %.1f' % (la, LOAD_MAX))
     if others > LOAD_MAX:
         why.append('other processes kept %.2f tasks runnable (max > %.1f)' % (others, LOAD_MAX))
     if status:
