@@ -188,6 +188,15 @@ def kick_counts(pid):
     return out
 
 
+def syscw(pid, tid):
+    """Write syscalls of one host thread so far (/proc/PID/task/TID/io), or None."""
+    try:
+        with open('/proc/%d/task/%d/io' % (pid, tid)) as f:
+            return int(re.search(r'^syscw:\s*(\d+)', f.read(), re.M).group(1))
+    except (OSError, AttributeError):
+        return None
+
+
 def kicks_between(before, after):
     """Notifies the guest sent: what the never-read kick eventfds gained
     (an fd drained in between, e.g. a call fd QEMU reads, adds nothing)."""
@@ -295,7 +304,7 @@ class Bench:
                     for drv in DRIVERS:
                         info['others'].append(others_load(0.5))
                         pin(ctx, vcpus)
-                        self.one_run(ctx, mode, bbind, mb, drv, run)
+                        self.one_run(ctx, vcpus, mode, bbind, mb, drv, run)
                 for drv in DRIVERS:
                     self.sys_run(ctx, mode, bbind, mb, drv)
             except BaseException:
@@ -324,18 +333,18 @@ class Bench:
     def _phases(self, sizes=None):
         return [(t, s) for t in self.a.traffic for s in (sizes or self.a.sizes)]
 
-    def one_run(self, ctx, mode, bbind, mb, drv, run):
+    def one_run(self, ctx, vcpus, mode, bbind, mb, drv, run):
         a = self.a
         tp, init = self._tp(ctx, mode, mb, drv, 'r%d' % run)
-        P, hpid = ctx.port[mode], ctx.host.proc.pid
+        P, hpid, qpid = ctx.port[mode], ctx.host.proc.pid, ctx.guest.proc.pid
         try:
             for tname, size in self._phases():
                 spec = spec_of(tname, size)
                 tp.cmd('clear port xstats 0')
                 side = TimedSide(ctx.side)
-                k0 = kick_counts(hpid)
+                k0, w0 = kick_counts(hpid), syscw(qpid, vcpus[0])
                 res = traffic.run_phase(side, P, tp, spec, a.seconds)
-                k1 = kick_counts(hpid)
+                k1, w1 = kick_counts(hpid), syscw(qpid, vcpus[0])
                 xs = matrix.parse_xstats(tp.cmd('show port xstats 0'))
                 fails = traffic.check_counts(spec, res, 1000, 256)
                 (t1, s1), (t2, s2) = side.reads[0], side.reads[1]
@@ -349,14 +358,18 @@ class Bench:
                      'guest': res.g, 'host': res.hs,
                      'guest_pkts': res.g['rx'] + res.g['tx'],
                      'eventfd_kicks': kicks_between(k0, k1),
+                     # QEMU's vCPU thread's writes: ioeventfd kicks plus its own
+                     # wake-ups of the main loop (kept in the JSON only)
+                     'vcpu_syscw': None if None in (w0, w1) else w1 - w0,
                      'xstat_kicks': (xs['rx_q0_kicks'] + xs['tx_q0_kicks']
                                      if 'tx_q0_kicks' in xs else None),
                      'fails': fails}
                 self.runs.append(r)
                 self.log('[bench] %s/%s %-6s run %d %-8s %4d B: host %.4f Mpps, guest %.4f '
-                         'Mpps, notifies %s (xstat %s)%s' % (
+                         'Mpps, notifies %s (xstat %s, vCPU writes %s)%s' % (
                              mode, bbind, drv, run, tname, size, r['host_mpps'],
                              r['guest_mpps'], r['eventfd_kicks'], r['xstat_kicks'],
+                             r['vcpu_syscw'],
                              '; CHECK: ' + '; '.join(fails) if fails else ''))
         finally:
             tp.quit(20)
