@@ -13,6 +13,7 @@
 #include <ethdev_pci.h>
 #include <bus_pci_driver.h>
 
+#include "vnet_burst.h"
 #include "vnet_compat.h"
 #include "vnet_conf.h"
 #include "vnet_ctrl.h"
@@ -388,18 +389,16 @@ vnet_max_rx_pktlen(const struct vnet_hw *hw)
 	       (uint32_t)hw->mtu + VNET_FRAME_OVERHEAD : VNET_MAX_RX_PKTLEN;
 }
 
-/*
- * The burst functions of a port, from its negotiated features: chosen in
- * this one place, at start and when a secondary process attaches.
- */
+/* The port's bursts (vnet_burst.c), at start and when a secondary attaches. */
 static void
 vnet_pick_bursts(struct rte_eth_dev *dev)
 {
 	const struct vnet_hw *hw = hw_of(dev);
+	const struct vnet_burst_row *b = vnet_burst_pick(hw->ring_layout,
+				vnet_has_feature(hw, VNET_F_MRG_RXBUF));
 
-	dev->rx_pkt_burst = vnet_has_feature(hw, VNET_F_MRG_RXBUF) ?
-			    vnet_recv_pkts_mrg : vnet_recv_pkts;
-	dev->tx_pkt_burst = vnet_xmit_pkts;
+	dev->rx_pkt_burst = b->rx;
+	dev->tx_pkt_burst = b->tx;
 	dev->tx_pkt_prepare = vnet_tx_prepare;
 }
 

@@ -17,6 +17,7 @@
 #include "vnet_caps.h"
 #include "vnet_intr_plan.h"
 #include "vnet_io.h"
+#include "vnet_vring_state.h"
 
 #define VNET_MAX_QUEUE_PAIRS 16 /* queue pairs a port uses (VIRTIO_NET_F_MQ) */
 #define VNET_MAX_VQS (2 * VNET_MAX_QUEUE_PAIRS)
@@ -52,6 +53,7 @@ struct vnet_hw {
 	uint16_t max_queue_pairs;
 	uint16_t mtu;          /* from device config if VIRTIO_NET_F_MTU */
 	uint16_t net_hdr_size; /* virtio_net_hdr size for the negotiated mode */
+	enum vnet_layout ring_layout; /* of every queue, control queue included */
 	struct rte_ether_addr mac;
 	struct vnet_devargs devargs;
 

@@ -147,7 +147,7 @@ driver_post(struct vnet_vring *r, bool rx, struct input *in)
 	uint16_t n = rx ? 1 : (uint16_t)(take(in, 1) % 5 + 1);
 	uint16_t head, cur, i;
 
-	if (!vnet_vring_take(r, n, &head))
+	if (!vnet_split_take(r, n, &head))
 		return;
 	cur = head;
 	for (i = 0; i < n; i++) {
@@ -156,24 +156,24 @@ driver_post(struct vnet_vring *r, bool rx, struct input *in)
 		r->desc[cur].flags = rx ? VNET_DESC_F_WRITE : 0;
 		if (i + 1 < n) {
 			r->desc[cur].flags |= VNET_DESC_F_NEXT;
-			r->desc[cur].next = vnet_vring_next(r, cur);
-			cur = vnet_vring_next(r, cur);
+			r->desc[cur].next = vnet_split_next(r, cur);
+			cur = vnet_split_next(r, cur);
 		}
 	}
 	CHECK(!in_ring[head]);
 	in_ring[head] = 1;
-	vnet_vring_post(r, head, &tokens[head], rx ? BUF + HDR : 0);
+	vnet_split_post(r, head, &tokens[head], rx ? BUF + HDR : 0);
 }
 
 /* The driver consumes what the device says it used, as the bursts do. */
 static void
 driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 {
-	uint16_t n = vnet_vring_used_ready(r);
+	uint16_t n = vnet_split_used_ready(r);
 	uint32_t len;
 	void *cookie;
 
-	while (n-- > 0 && vnet_vring_get_used(r, &cookie, &len)) {
+	while (n-- > 0 && vnet_split_get_used(r, &cookie, &len)) {
 		char *t = cookie;
 
 		CHECK(t >= tokens && t < tokens + MAX_NUM && in_ring[t - tokens]);
@@ -189,7 +189,7 @@ driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 			CHECK(len == 0);
 		}
 	}
-	vnet_vring_suppress_interrupts(r, event_idx);
+	vnet_split_suppress_interrupts(r, event_idx);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -224,7 +224,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				driver_post(&r, rx, &in);
 			break;
 		case 1:
-			(void)vnet_vring_publish(&r, event_idx);
+			(void)vnet_split_publish(&r, event_idx);
 			break;
 		case 2: { /* the device writes any used entry */
 			uint32_t slot = take(&in, 1), id = take(&in, 4), len = take(&in, 4);

@@ -308,7 +308,7 @@ fake_init(struct fake *f, uint16_t num)
 	f->q.buf_iova = (uint64_t)(uintptr_t)f->buf; /* the fake device reads host memory */
 	f->q.timeout_us = 5000;
 	f->q.env = (struct vnet_ctrlq_env){ f_notify, f_now, f_pause, f };
-	vnet_ctrlq_init(&f->q, f->ring, num, 4096, f->extra);
+	vnet_ctrlq_init(&f->q, VNET_LAYOUT_SPLIT, f->ring, num, 4096, f->extra);
 }
 
 static void

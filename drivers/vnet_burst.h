@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VNET_BURST_H
+#define VNET_BURST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vnet_vring_state.h"
+
+struct rte_mbuf;
+typedef uint16_t (*vnet_burst_fn)(void *q, struct rte_mbuf **pkts, uint16_t n);
+
+struct vnet_burst_row {
+	enum vnet_layout layout;
+	bool mrg_rxbuf;      /* VIRTIO_NET_F_MRG_RXBUF negotiated */
+	vnet_burst_fn rx, tx;
+	const char *rx_name, *tx_name;
+};
+
+/*
+ * The port's rx and tx bursts for its ring layout and rx mode: chosen once
+ * at start (and when a secondary attaches), never tested per packet.
+ */
+const struct vnet_burst_row *vnet_burst_pick(enum vnet_layout layout,
+					     bool mrg_rxbuf);
+
+#endif
