@@ -27,6 +27,7 @@
 #include "vnet_pci.h"
 #include "vnet_qctl.h"
 #include "vnet_rss.h"
+#include "vnet_ring_feat.h"
 #include "vnet_rxtx.h"
 #include "vnet_secondary.h"
 #include "vnet_spec.h"
@@ -82,7 +83,8 @@ static int
 vnet_negotiate(struct vnet_hw *hw)
 {
 	const struct vnet_transport_ops *ops = vnet_ops(hw);
-	uint64_t want = VNET_SUPPORTED_FEATURES | hw->offload_features;
+	uint64_t want = VNET_SUPPORTED_FEATURES | hw->offload_features |
+			vnet_ring_feat_offer(hw);
 	uint8_t probe[2];
 	unsigned int i;
 	int ret;
@@ -117,6 +119,7 @@ vnet_negotiate(struct vnet_hw *hw)
 		}
 	}
 	hw->guest_features = vnet_ctrl_feature_deps(hw->host_features & want);
+	vnet_ring_feat_apply(hw);
 	ops->set_features(hw, hw->guest_features);
 	if (hw->modern) {
 		vnet_add_status(hw, VNET_STATUS_FEATURES_OK);

@@ -31,6 +31,11 @@ struct vnet_devargs {
 	bool force_legacy; /* use the legacy interface of a transitional device */
 	bool event_idx;    /* offer VIRTIO_RING_F_EVENT_IDX */
 	uint32_t speed;    /* Mbps reported by link_update; 0 = unknown */
+	/* Ring features: 1 = use when the device offers them, 0 = never. */
+	bool packed;       /* VIRTIO_F_RING_PACKED (modern devices) */
+	bool in_order;     /* VIRTIO_F_IN_ORDER */
+	bool indirect;     /* VIRTIO_RING_F_INDIRECT_DESC (tx) */
+	uint8_t ring_explicit; /* bit i: ring_bools[i] was given (vnet_devargs.c) */
 };
 
 /* "vnet" plus the layout size: a secondary checks the primary's hw is ours. */
