@@ -132,6 +132,7 @@ ctrl_create(struct vnet_hw *hw, struct vnet_ctrl **out)
 	c->q.env = (struct vnet_ctrlq_env){ cvq_notify, cvq_now_us, cvq_pause, c };
 	vnet_ctrlq_init(&c->q, hw->ring_layout, c->mz->addr, num, VNET_LEGACY_RING_ALIGN,
 			c->extra);
+	vnet_vring_set_in_order(&c->q.vr, vnet_kind_in_order(hw->ring_kind));
 	*out = c;
 	return 0;
 }

@@ -22,7 +22,7 @@ vnet_ctrlq_reset(struct vnet_ctrlq *q)
 	vnet_vring_reset(&q->vr, NULL);
 	q->stalled = false;
 	/* We poll: no interrupts, please (virtio 1.2 §2.7.7, §2.8.10). */
-	vnet_vring_suppress_interrupts(&q->vr, q->vr.layout, q->event_idx);
+	vnet_vring_suppress_interrupts(&q->vr, q->vr.kind, q->event_idx);
 }
 
 enum vnet_ctrlq_result
@@ -31,8 +31,8 @@ vnet_ctrlq_exec(struct vnet_ctrlq *q, const struct vnet_ctrl_cmd *c, uint8_t *ac
 	struct vnet_ctrl_seg segs[VNET_CTRL_SEGS_MAX];
 	struct vnet_vring *r = &q->vr;
 	unsigned int n = vnet_ctrl_layout(c, segs), i;
-	const enum vnet_layout lay = r->layout;
-	struct vnet_chain ch;
+	const enum vnet_ring_kind lay = r->kind;
+	struct vnet_chain ch = { 0 };
 	uint64_t deadline;
 	void *cookie;
 	uint32_t len;

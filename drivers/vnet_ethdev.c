@@ -397,7 +397,7 @@ static void
 vnet_pick_bursts(struct rte_eth_dev *dev)
 {
 	const struct vnet_hw *hw = hw_of(dev);
-	const struct vnet_burst_row *b = vnet_burst_pick(hw->ring_layout,
+	const struct vnet_burst_row *b = vnet_burst_pick(hw->ring_kind,
 				vnet_has_feature(hw, VNET_F_MRG_RXBUF));
 
 	dev->rx_pkt_burst = b->rx;

@@ -12,6 +12,7 @@
 #ifndef VNET_PACKED_H
 #define VNET_PACKED_H
 
+#include "vnet_in_order.h"
 #include "vnet_vring_state.h"
 
 #define VNET_PDESC_WRAP_BITS (VNET_PDESC_F_AVAIL | VNET_PDESC_F_USED)
@@ -73,13 +74,18 @@ vnet_packed_need_kick(uint16_t ev_flags, uint16_t off_wrap, bool event_idx,
 	return vnet_need_event(event, new_slot, old);
 }
 
+/*
+ * Buffer ids: from the free list, or in order (§2.8.9) the head slot, which
+ * is free since buffers come back in ring order.
+ */
 static __rte_always_inline bool
-vnet_packed_take(struct vnet_vring *r, uint16_t n, struct vnet_chain *c)
+vnet_packed_take(struct vnet_vring *r, uint16_t n, struct vnet_chain *c,
+		 const bool in_order)
 {
 	/* A free slot implies a free id: every in-flight id holds a slot. */
 	if (n == 0 || n > r->num_free)
 		return false;
-	c->id = vnet_vring_pop_id(r);
+	c->id = in_order ? r->avail_shadow : vnet_vring_pop_id(r);
 	c->cur = 0;
 	c->left = n;
 	c->head_slot = r->avail_shadow;
@@ -166,25 +172,41 @@ vnet_packed_publish(struct vnet_vring *r, bool event_idx)
  * walk stops there, so the consumer meets it and breaks the ring.
  */
 static __rte_always_inline uint16_t
-vnet_packed_used_ready(struct vnet_vring *r, uint16_t max)
+vnet_packed_used_ready(struct vnet_vring *r, uint16_t max, const bool in_order)
 {
 	uint16_t slot = r->last_used, inflight = r->num - r->num_free, n = 0;
 	bool wrap = r->used_wrap;
 
+	if (in_order && r->io_batch) /* finish the batch under way first */
+		return vnet_in_order_batch_left(r, max);
 	while (n < max && inflight != 0) {
 		uint16_t id, step;
 
 		if (!vnet_packed_is_used(r->pdesc[slot].flags, wrap))
 			break;
-		n++;
 		/* The id and len are read only after the flags. */
 		vnet_ring_rmb(r->io_barriers);
 		id = r->pdesc[slot].id;
-		if (id >= r->num)
+		if (id >= r->num || r->extra[id].ndescs == 0) {
+			n++; /* the consumer meets it and breaks the ring */
 			break;
-		step = r->extra[id].ndescs;
-		if (step == 0 || step > inflight)
-			break;
+		}
+		if (in_order) {
+			/* One entry for the buffers from this slot through id. */
+			step = (uint16_t)((id - slot + r->extra[id].ndescs) & (r->num - 1));
+			if (step == 0)
+				step = r->num;
+			if (step > inflight) {
+				n++;
+				break;
+			}
+			n += vnet_in_order_count(r, slot, id);
+		} else {
+			n++;
+			step = r->extra[id].ndescs;
+			if (step > inflight)
+				break;
+		}
 		inflight -= step;
 		slot += step;
 		if (slot >= r->num) {
@@ -192,7 +214,7 @@ vnet_packed_used_ready(struct vnet_vring *r, uint16_t max)
 			wrap = !wrap;
 		}
 	}
-	return n;
+	return n < max ? n : max;
 }
 
 static __rte_always_inline bool

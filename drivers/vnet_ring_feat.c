@@ -17,6 +17,8 @@ static const struct {
 } feats[] = {
 	{ VNET_F_RING_PACKED, offsetof(struct vnet_devargs, packed), true,
 	  "packed", "split rings" },
+	{ VNET_F_IN_ORDER, offsetof(struct vnet_devargs, in_order), true,
+	  "in_order", "out-of-order completion" },
 };
 
 static bool
@@ -53,6 +55,11 @@ vnet_ring_feat_apply(struct vnet_hw *hw)
 	}
 	hw->ring_layout = vnet_has_feature(hw, VNET_F_RING_PACKED) ?
 			  VNET_LAYOUT_PACKED : VNET_LAYOUT_SPLIT;
-	VNET_LOG(INFO, hw->name, "port %u: ring %s", hw->port_id,
-		 vnet_layout_names[hw->ring_layout]);
+	hw->ring_kind = (enum vnet_ring_kind)hw->ring_layout;
+	if (vnet_has_feature(hw, VNET_F_IN_ORDER))
+		hw->ring_kind = hw->ring_layout == VNET_LAYOUT_PACKED ?
+				VNET_KIND_PACKED_IN_ORDER : VNET_KIND_SPLIT_IN_ORDER;
+	VNET_LOG(INFO, hw->name, "port %u: ring %s%s", hw->port_id,
+		 vnet_layout_names[hw->ring_layout],
+		 vnet_kind_in_order(hw->ring_kind) ? ", in-order" : "");
 }

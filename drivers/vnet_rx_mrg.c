@@ -66,7 +66,7 @@ append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
 
 static __rte_always_inline uint16_t
 recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	      const enum vnet_layout L)
+	      const enum vnet_ring_kind L)
 {
 	struct vnet_virtqueue *vq = rxq;
 	struct vnet_vring *r = &vq->vr;
@@ -134,21 +134,8 @@ recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		vnet_vq_report_broken(vq);
 		return nb_rx;
 	}
-	if (L == VNET_LAYOUT_PACKED)
-		vnet_rx_burst_end_packed(vq, taken);
-	else
-		vnet_rx_burst_end_split(vq, taken);
+	vnet_rx_burst_end(vq, taken);
 	return nb_rx;
 }
 
-uint16_t
-vnet_recv_pkts_mrg_split(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return recv_pkts_mrg(rxq, pkts, nb_pkts, VNET_LAYOUT_SPLIT);
-}
-
-uint16_t
-vnet_recv_pkts_mrg_packed(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return recv_pkts_mrg(rxq, pkts, nb_pkts, VNET_LAYOUT_PACKED);
-}
+VNET_BURSTS(vnet_recv_pkts_mrg, recv_pkts_mrg)

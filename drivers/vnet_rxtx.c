@@ -24,7 +24,7 @@ vnet_rx_buf_capacity(struct rte_mempool *mp)
 }
 
 static __rte_always_inline void
-rx_post(struct vnet_virtqueue *vq, const enum vnet_layout L, struct rte_mbuf *m)
+rx_post(struct vnet_virtqueue *vq, const enum vnet_ring_kind L, struct rte_mbuf *m)
 {
 	struct vnet_vring *r = &vq->vr;
 	uint32_t wlen = m->buf_len - RTE_PKTMBUF_HEADROOM + vq->hdr_size;
@@ -42,7 +42,7 @@ rx_post(struct vnet_virtqueue *vq, const enum vnet_layout L, struct rte_mbuf *m)
 }
 
 static __rte_always_inline int
-rx_refill(struct vnet_virtqueue *vq, const enum vnet_layout L)
+rx_refill(struct vnet_virtqueue *vq, const enum vnet_ring_kind L)
 {
 	struct rte_mbuf *bufs[VNET_RX_REFILL_BATCH];
 	struct vnet_vring *r = &vq->vr;
@@ -68,13 +68,20 @@ rx_refill(struct vnet_virtqueue *vq, const enum vnet_layout L)
 int
 vnet_rx_refill(struct vnet_virtqueue *vq)
 {
-	if (vq->vr.layout == VNET_LAYOUT_PACKED)
-		return rx_refill(vq, VNET_LAYOUT_PACKED);
-	return rx_refill(vq, VNET_LAYOUT_SPLIT);
+	switch (vq->vr.kind) {
+	case VNET_KIND_PACKED:
+		return rx_refill(vq, VNET_KIND_PACKED);
+	case VNET_KIND_SPLIT_IN_ORDER:
+		return rx_refill(vq, VNET_KIND_SPLIT_IN_ORDER);
+	case VNET_KIND_PACKED_IN_ORDER:
+		return rx_refill(vq, VNET_KIND_PACKED_IN_ORDER);
+	default:
+		return rx_refill(vq, VNET_KIND_SPLIT);
+	}
 }
 
 static __rte_always_inline void
-rx_burst_end(struct vnet_virtqueue *vq, const enum vnet_layout L, uint16_t taken)
+rx_burst_end(struct vnet_virtqueue *vq, const enum vnet_ring_kind L, uint16_t taken)
 {
 	struct vnet_vring *r = &vq->vr;
 
@@ -90,20 +97,27 @@ rx_burst_end(struct vnet_virtqueue *vq, const enum vnet_layout L, uint16_t taken
 }
 
 void
-vnet_rx_burst_end_split(struct vnet_virtqueue *vq, uint16_t taken)
+vnet_rx_burst_end(struct vnet_virtqueue *vq, uint16_t taken)
 {
-	rx_burst_end(vq, VNET_LAYOUT_SPLIT, taken);
-}
-
-void
-vnet_rx_burst_end_packed(struct vnet_virtqueue *vq, uint16_t taken)
-{
-	rx_burst_end(vq, VNET_LAYOUT_PACKED, taken);
+	switch (vq->vr.kind) {
+	case VNET_KIND_PACKED:
+		rx_burst_end(vq, VNET_KIND_PACKED, taken);
+		break;
+	case VNET_KIND_SPLIT_IN_ORDER:
+		rx_burst_end(vq, VNET_KIND_SPLIT_IN_ORDER, taken);
+		break;
+	case VNET_KIND_PACKED_IN_ORDER:
+		rx_burst_end(vq, VNET_KIND_PACKED_IN_ORDER, taken);
+		break;
+	default:
+		rx_burst_end(vq, VNET_KIND_SPLIT, taken);
+		break;
+	}
 }
 
 static __rte_always_inline uint16_t
 recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	  const enum vnet_layout L)
+	  const enum vnet_ring_kind L)
 {
 	struct vnet_virtqueue *vq = rxq;
 	struct vnet_vring *r = &vq->vr;
@@ -160,21 +174,11 @@ recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	return nb_rx;
 }
 
-uint16_t
-vnet_recv_pkts_split(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return recv_pkts(rxq, pkts, nb_pkts, VNET_LAYOUT_SPLIT);
-}
-
-uint16_t
-vnet_recv_pkts_packed(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return recv_pkts(rxq, pkts, nb_pkts, VNET_LAYOUT_PACKED);
-}
+VNET_BURSTS(vnet_recv_pkts, recv_pkts)
 
 /* Reclaim chains the device is done with and free their mbufs. */
 static __rte_always_inline void
-tx_reclaim(struct vnet_virtqueue *vq, const enum vnet_layout L)
+tx_reclaim(struct vnet_virtqueue *vq, const enum vnet_ring_kind L)
 {
 	vnet_vq_free_used(vq, L);
 	vnet_vring_suppress_interrupts(&vq->vr, L, vq->event_idx);
@@ -190,7 +194,7 @@ tx_can_push(const struct vnet_virtqueue *vq, const struct rte_mbuf *m)
 
 /* Queue one packet of need descriptors; false if the ring has no room. */
 static __rte_always_inline bool
-tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_layout L,
+tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
 	   struct rte_mbuf *m, bool push, uint16_t need)
 {
 	struct vnet_vring *r = &vq->vr;
@@ -231,7 +235,7 @@ tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_layout L,
 
 static __rte_always_inline uint16_t
 xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	  const enum vnet_layout L)
+	  const enum vnet_ring_kind L)
 {
 	struct vnet_virtqueue *vq = txq;
 	struct vnet_vring *r = &vq->vr;
@@ -272,14 +276,4 @@ xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	return nb_tx;
 }
 
-uint16_t
-vnet_xmit_pkts_split(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return xmit_pkts(txq, pkts, nb_pkts, VNET_LAYOUT_SPLIT);
-}
-
-uint16_t
-vnet_xmit_pkts_packed(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return xmit_pkts(txq, pkts, nb_pkts, VNET_LAYOUT_PACKED);
-}
+VNET_BURSTS(vnet_xmit_pkts, xmit_pkts)

@@ -37,6 +37,24 @@ vnet_split_take(struct vnet_vring *r, uint16_t n, uint16_t *head)
 	return true;
 }
 
+/*
+ * In-order (virtio 1.2 §2.7.9): descriptors go out in ring order and come
+ * back in ring order, so the free ones are one run from free_head; the
+ * links in extra[].next stay sequential (reset sets them, nothing else
+ * writes them in this mode).
+ */
+static __rte_always_inline bool
+vnet_split_take_in_order(struct vnet_vring *r, uint16_t n, uint16_t *head)
+{
+	if (n == 0 || n > r->num_free)
+		return false;
+	*head = r->free_head;
+	r->free_head = (uint16_t)((r->free_head + n) & (r->num - 1));
+	r->num_free -= n;
+	r->extra[*head].ndescs = n;
+	return true;
+}
+
 /* Return the in-flight chain at head to the free list. */
 static __rte_always_inline void
 vnet_split_put(struct vnet_vring *r, uint16_t head)

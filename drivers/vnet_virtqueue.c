@@ -108,6 +108,7 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 	}
 	vnet_vring_init_layout(&vq->vr, hw->ring_layout, vq->ring_mz->addr,
 			       (uint16_t)num, VNET_LEGACY_RING_ALIGN, vq->extra);
+	vnet_vring_set_in_order(&vq->vr, vnet_kind_in_order(hw->ring_kind));
 	if (role == VNET_VQ_TX) {
 		snprintf(mz_name, sizeof(mz_name), "vnet_%u_vq%u_hdr",
 			 hw->port_id, index);
@@ -168,7 +169,7 @@ vnet_vq_reset_ring(struct vnet_virtqueue *vq)
 	r->io_barriers = vnet_barrier_choose(vq->hw->guest_features) ==
 			 VNET_BARRIER_IO;
 	vq->fault_reported = false;
-	vnet_vring_suppress_interrupts(r, r->layout, vq->event_idx);
+	vnet_vring_suppress_interrupts(r, r->kind, vq->event_idx);
 }
 
 void
@@ -200,7 +201,7 @@ vnet_vq_attach(struct vnet_virtqueue *vq)
 void
 vnet_vq_publish_and_kick(struct vnet_virtqueue *vq)
 {
-	if (vnet_vring_publish(&vq->vr, vq->vr.layout, vq->event_idx)) {
+	if (vnet_vring_publish(&vq->vr, vq->vr.kind, vq->event_idx)) {
 		vnet_ops(vq->hw)->notify(vq->hw, vq->index, vq->notify_off);
 		vq->stats.kicks++;
 	}

@@ -101,7 +101,7 @@ void vnet_vq_fail_device(struct vnet_virtqueue *vq, uint8_t status);
  * early with r->broken set.
  */
 static __rte_always_inline uint16_t
-vnet_vq_free_used(struct vnet_virtqueue *vq, const enum vnet_layout L)
+vnet_vq_free_used(struct vnet_virtqueue *vq, const enum vnet_ring_kind L)
 {
 	struct vnet_vring *r = &vq->vr;
 	uint16_t n = vnet_vring_used_ready(r, L, UINT16_MAX), freed = 0;

@@ -11,6 +11,7 @@ const char *const vnet_ring_fault_names[VNET_RING_FAULT_COUNT] = {
 	[VNET_RING_BAD_LEN] = "used len exceeds the buffer",
 	[VNET_RING_DEVICE] = "device failed",
 	[VNET_RING_BAD_NUM_BUFFERS] = "num_buffers is 0 or above the ring size",
+	[VNET_RING_OUT_OF_ORDER] = "in-order: used id is outside the in-flight window",
 };
 
 const char *const vnet_layout_names[VNET_LAYOUT_COUNT] = {
@@ -65,6 +66,7 @@ vnet_vring_init_layout(struct vnet_vring *r, enum vnet_layout lay, void *mem,
 {
 	memset(r, 0, sizeof(*r));
 	r->layout = lay;
+	r->kind = (enum vnet_ring_kind)lay;
 	r->num = num;
 	r->extra = extra;
 	r->mem_len = vnet_vring_mem_size(lay, num, align);
@@ -97,6 +99,10 @@ vnet_vring_reset(struct vnet_vring *r, void (*release)(void *cookie))
 	r->avail_shadow = 0;
 	r->kicked_idx = 0;
 	r->last_used = 0;
+	r->io_oldest = 0;
+	r->io_batch = false;
+	r->io_batch_end = 0;
+	r->io_batch_len = 0;
 	r->broken = false;
 	r->fault = VNET_RING_OK;
 	r->fault_a = r->fault_b = 0;
@@ -104,6 +110,17 @@ vnet_vring_reset(struct vnet_vring *r, void (*release)(void *cookie))
 		vnet_packed_reset(r);
 	else
 		memset(r->desc, 0, r->mem_len);
+}
+
+void
+vnet_vring_set_in_order(struct vnet_vring *r, bool in_order)
+{
+	bool packed = r->layout == VNET_LAYOUT_PACKED;
+
+	if (in_order)
+		r->kind = packed ? VNET_KIND_PACKED_IN_ORDER : VNET_KIND_SPLIT_IN_ORDER;
+	else
+		r->kind = packed ? VNET_KIND_PACKED : VNET_KIND_SPLIT;
 }
 
 void

@@ -2,9 +2,10 @@
 /*
  * The ring interface the bursts, the control queue, interrupts and queue
  * start/stop use, whatever the layout (split: vnet_split.h, packed:
- * vnet_packed.h). Each operation takes the layout as an argument: the
- * bursts pass a constant, so every burst is compiled once per layout with
- * no test or function pointer per packet; other callers pass r->layout.
+ * vnet_packed.h). Each operation takes the ring kind (layout, in-order)
+ * as an argument: the bursts pass a constant, so every burst is compiled
+ * once per kind with no test or function pointer per packet; other
+ * callers pass r->kind.
  * No DPDK dependency: the datapath, the unit tests and the fuzzer run
  * this same code.
  *
@@ -16,6 +17,7 @@
 #ifndef VNET_VRING_H
 #define VNET_VRING_H
 
+#include "vnet_in_order.h"
 #include "vnet_packed.h"
 #include "vnet_split.h"
 
@@ -41,6 +43,9 @@ vnet_vring_init(struct vnet_vring *r, void *mem, uint16_t num, size_t align,
  */
 void vnet_vring_reset(struct vnet_vring *r, void (*release)(void *cookie));
 
+/* Complete buffers in order (VIRTIO_F_IN_ORDER negotiated); after init. */
+void vnet_vring_set_in_order(struct vnet_vring *r, bool in_order);
+
 /* Bytes of shared memory a ring of num entries takes. */
 size_t vnet_vring_mem_size(enum vnet_layout lay, uint16_t num, size_t align);
 
@@ -53,13 +58,17 @@ void vnet_vring_areas(enum vnet_layout lay, uint16_t num, size_t align,
 
 /* Reserve need descriptors for one buffer; false if the ring is too full. */
 static __rte_always_inline bool
-vnet_vring_take(struct vnet_vring *r, const enum vnet_layout lay, uint16_t need,
+vnet_vring_take(struct vnet_vring *r, const enum vnet_ring_kind k, uint16_t need,
 		struct vnet_chain *c)
 {
-	if (lay == VNET_LAYOUT_PACKED)
-		return vnet_packed_take(r, need, c);
-	if (!vnet_split_take(r, need, &c->id))
+	if (vnet_kind_packed(k))
+		return vnet_packed_take(r, need, c, vnet_kind_in_order(k));
+	if (vnet_kind_in_order(k)) {
+		if (!vnet_split_take_in_order(r, need, &c->id))
+			return false;
+	} else if (!vnet_split_take(r, need, &c->id)) {
 		return false;
+	}
 	c->cur = c->id;
 	c->left = need;
 	return true;
@@ -67,11 +76,11 @@ vnet_vring_take(struct vnet_vring *r, const enum vnet_layout lay, uint16_t need,
 
 /* The buffer's next descriptor; flags: VNET_DESC_F_WRITE or 0. */
 static __rte_always_inline void
-vnet_vring_chain_add(struct vnet_vring *r, const enum vnet_layout lay,
+vnet_vring_chain_add(struct vnet_vring *r, const enum vnet_ring_kind k,
 		     struct vnet_chain *c, uint64_t iova, uint32_t len,
 		     uint16_t flags)
 {
-	if (lay == VNET_LAYOUT_PACKED)
+	if (vnet_kind_packed(k))
 		vnet_packed_chain_add(r, c, iova, len, flags);
 	else
 		vnet_split_chain_add(r, c, iova, len, flags);
@@ -79,10 +88,10 @@ vnet_vring_chain_add(struct vnet_vring *r, const enum vnet_layout lay,
 
 /* The whole buffer is written: queue it for the next publish. */
 static __rte_always_inline void
-vnet_vring_post(struct vnet_vring *r, const enum vnet_layout lay,
+vnet_vring_post(struct vnet_vring *r, const enum vnet_ring_kind k,
 		const struct vnet_chain *c, void *cookie, uint32_t wlen)
 {
-	if (lay == VNET_LAYOUT_PACKED)
+	if (vnet_kind_packed(k))
 		vnet_packed_post(r, c, cookie, wlen);
 	else
 		vnet_split_post(r, c->id, cookie, wlen);
@@ -90,9 +99,9 @@ vnet_vring_post(struct vnet_vring *r, const enum vnet_layout lay,
 
 /* Posted buffers not published yet. */
 static __rte_always_inline bool
-vnet_vring_unpublished(const struct vnet_vring *r, const enum vnet_layout lay)
+vnet_vring_unpublished(const struct vnet_vring *r, const enum vnet_ring_kind k)
 {
-	if (lay == VNET_LAYOUT_PACKED)
+	if (vnet_kind_packed(k))
 		return r->head_pending;
 	return r->avail_shadow != r->kicked_idx;
 }
@@ -102,23 +111,23 @@ vnet_vring_unpublished(const struct vnet_vring *r, const enum vnet_layout lay)
  * notified (event suppression, EVENT_IDX aware).
  */
 static __rte_always_inline bool
-vnet_vring_publish(struct vnet_vring *r, const enum vnet_layout lay,
+vnet_vring_publish(struct vnet_vring *r, const enum vnet_ring_kind k,
 		   bool event_idx)
 {
-	if (lay == VNET_LAYOUT_PACKED)
+	if (vnet_kind_packed(k))
 		return vnet_packed_publish(r, event_idx);
 	return vnet_split_publish(r, event_idx);
 }
 
 /* Used buffers ready to consume, at most max (0 if the ring broke). */
 static __rte_always_inline uint16_t
-vnet_vring_used_ready(struct vnet_vring *r, const enum vnet_layout lay,
+vnet_vring_used_ready(struct vnet_vring *r, const enum vnet_ring_kind k,
 		      uint16_t max)
 {
 	uint16_t n;
 
-	if (lay == VNET_LAYOUT_PACKED)
-		return vnet_packed_used_ready(r, max);
+	if (vnet_kind_packed(k))
+		return vnet_packed_used_ready(r, max, vnet_kind_in_order(k));
 	n = vnet_split_used_ready(r);
 	return n < max ? n : max;
 }
@@ -129,20 +138,22 @@ vnet_vring_used_ready(struct vnet_vring *r, const enum vnet_layout lay,
  * broken (r->fault says why) and nothing was consumed.
  */
 static __rte_always_inline bool
-vnet_vring_get_used(struct vnet_vring *r, const enum vnet_layout lay,
+vnet_vring_get_used(struct vnet_vring *r, const enum vnet_ring_kind k,
 		    void **cookie, uint32_t *len)
 {
-	if (lay == VNET_LAYOUT_PACKED)
+	if (vnet_kind_in_order(k))
+		return vnet_in_order_get_used(r, vnet_kind_packed(k), cookie, len);
+	if (vnet_kind_packed(k))
 		return vnet_packed_get_used(r, cookie, len);
 	return vnet_split_get_used(r, cookie, len);
 }
 
 /* We poll: ask the device not to interrupt. */
 static __rte_always_inline void
-vnet_vring_suppress_interrupts(struct vnet_vring *r, const enum vnet_layout lay,
+vnet_vring_suppress_interrupts(struct vnet_vring *r, const enum vnet_ring_kind k,
 			       bool event_idx)
 {
-	if (lay == VNET_LAYOUT_PACKED)
+	if (vnet_kind_packed(k))
 		vnet_packed_suppress_interrupts(r);
 	else
 		vnet_split_suppress_interrupts(r, event_idx);
@@ -154,10 +165,10 @@ vnet_vring_suppress_interrupts(struct vnet_vring *r, const enum vnet_layout lay,
  * announce those, so the caller must not sleep on them.
  */
 static inline uint16_t
-vnet_vring_enable_interrupts(struct vnet_vring *r, const enum vnet_layout lay,
+vnet_vring_enable_interrupts(struct vnet_vring *r, const enum vnet_ring_kind k,
 			     bool event_idx)
 {
-	if (lay == VNET_LAYOUT_PACKED)
+	if (vnet_kind_packed(k))
 		return vnet_packed_enable_interrupts(r);
 	return vnet_split_enable_interrupts(r, event_idx);
 }

@@ -30,6 +30,31 @@ enum vnet_layout {
 
 extern const char *const vnet_layout_names[VNET_LAYOUT_COUNT];
 
+/*
+ * What the ring operations specialize on: the layout and whether buffers
+ * complete in order (VIRTIO_F_IN_ORDER, virtio 1.2 §2.7.9, §2.8.9). The
+ * bursts pass it as a constant: one instance per kind.
+ */
+enum vnet_ring_kind {
+	VNET_KIND_SPLIT = VNET_LAYOUT_SPLIT,
+	VNET_KIND_PACKED = VNET_LAYOUT_PACKED,
+	VNET_KIND_SPLIT_IN_ORDER,
+	VNET_KIND_PACKED_IN_ORDER,
+	VNET_KIND_COUNT,
+};
+
+static __rte_always_inline bool
+vnet_kind_packed(enum vnet_ring_kind k)
+{
+	return k == VNET_KIND_PACKED || k == VNET_KIND_PACKED_IN_ORDER;
+}
+
+static __rte_always_inline bool
+vnet_kind_in_order(enum vnet_ring_kind k)
+{
+	return k == VNET_KIND_SPLIT_IN_ORDER || k == VNET_KIND_PACKED_IN_ORDER;
+}
+
 /* Driver-private state of one buffer id (split: of one descriptor). */
 struct vnet_desc_extra {
 	void *cookie;   /* what a chain head carries (an mbuf); NULL if none */
@@ -47,6 +72,7 @@ enum vnet_ring_fault {
 	VNET_RING_BAD_LEN,   /* used len beyond the writable buffer */
 	VNET_RING_DEVICE,    /* the device itself failed (status) */
 	VNET_RING_BAD_NUM_BUFFERS, /* mergeable rx: num_buffers 0 or > ring */
+	VNET_RING_OUT_OF_ORDER, /* in-order: used id outside the in-flight window */
 	VNET_RING_FAULT_COUNT,
 };
 
@@ -63,6 +89,7 @@ struct vnet_chain {
 
 struct vnet_vring {
 	enum vnet_layout layout;
+	enum vnet_ring_kind kind;  /* layout, in-order or not */
 	uint16_t num;           /* power of two */
 	uint16_t free_head;     /* free list of ids, linked by extra[].next */
 	uint16_t num_free;      /* free descriptors (ring slots) */
@@ -77,6 +104,14 @@ struct vnet_vring {
 	bool head_pending;         /* a head's flags wait for publish */
 	uint16_t pending_slot, pending_flags;
 	uint16_t added;            /* descriptors made available since publish */
+	/*
+	 * In-order: the oldest in-flight buffer, and the used entry being
+	 * worked through (a device may write one entry for a batch).
+	 */
+	uint16_t io_oldest;
+	bool io_batch;
+	uint16_t io_batch_end;
+	uint32_t io_batch_len;
 	/* The first fault and the values that showed it, for the one log line. */
 	enum vnet_ring_fault fault;
 	uint32_t fault_a, fault_b;

@@ -15,8 +15,10 @@
  * progress come back exactly once (delivered, dropped or at reset).
  *
  * Input: byte 0 picks rx or tx, the ring size (1..64), event idx, the
- * layout (bit 5: packed) and mergeable rx; then operations, each an
- * opcode byte and its operands.
+ * layout (bit 5: packed), mergeable rx and in-order completion (bit 7,
+ * which also picks I/O barriers); then operations, each an opcode byte
+ * and its operands. In-order adds a device that completes a batch of
+ * buffers with one used entry naming the last.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,6 +58,8 @@ static struct vnet_desc_extra extra[MAX_NUM];
 static uint8_t in_ring[MAX_NUM]; /* buffer token i is held by the ring */
 static char tokens[MAX_NUM];
 static unsigned int released;
+/* In-order: buffers come back in the order they were posted. */
+static uint32_t post_no[MAX_NUM], next_post, next_done;
 /* Mergeable rx: num_buffers the device wrote into each buffer's header. */
 static uint16_t hdr_nb[MAX_NUM];
 static struct vnet_mrg mrg;
@@ -93,7 +97,9 @@ check_state(const struct vnet_vring *r)
 	for (i = 0; i < r->num; i++)
 		ids += r->extra[i].ndescs != 0;
 	/* Split: one free descriptor per list entry; packed: one free id. */
-	for (i = 0; i < (r->layout == VNET_LAYOUT_SPLIT ? r->num_free : r->num - ids); i++) {
+	/* Packed in-order takes ids from the ring slots, not the list. */
+	for (i = 0; i < (r->layout == VNET_LAYOUT_SPLIT ? r->num_free :
+			 r->kind == VNET_KIND_PACKED ? r->num - ids : 0); i++) {
 		CHECK(cur < r->num && !seen[cur]);
 		seen[cur] = 1;
 		cur = r->extra[cur].next;
@@ -151,29 +157,32 @@ driver_post(struct vnet_vring *r, bool rx, struct input *in)
 	uint16_t n = rx ? 1 : (uint16_t)(take(in, 1) % 5 + 1), i;
 	struct vnet_chain c;
 
-	if (!vnet_vring_take(r, r->layout, n, &c))
+	if (!vnet_vring_take(r, r->kind, n, &c))
 		return;
 	for (i = 0; i < n; i++)
-		vnet_vring_chain_add(r, r->layout, &c, 0x100000u + (uint64_t)i * BUF,
+		vnet_vring_chain_add(r, r->kind, &c, 0x100000u + (uint64_t)i * BUF,
 				     rx ? BUF + HDR : 64, rx ? VNET_DESC_F_WRITE : 0);
 	CHECK(c.id < r->num && !in_ring[c.id]);
 	in_ring[c.id] = 1;
-	vnet_vring_post(r, r->layout, &c, &tokens[c.id], rx ? BUF + HDR : 0);
+	post_no[c.id] = next_post++;
+	vnet_vring_post(r, r->kind, &c, &tokens[c.id], rx ? BUF + HDR : 0);
 }
 
 /* The driver consumes what the device says it used, as the bursts do. */
 static void
 driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 {
-	uint16_t n = vnet_vring_used_ready(r, r->layout, UINT16_MAX);
+	uint16_t n = vnet_vring_used_ready(r, r->kind, UINT16_MAX);
 	uint32_t len;
 	void *cookie;
 
-	while (n-- > 0 && vnet_vring_get_used(r, r->layout, &cookie, &len)) {
+	while (n-- > 0 && vnet_vring_get_used(r, r->kind, &cookie, &len)) {
 		char *t = cookie;
 
 		CHECK(t >= tokens && t < tokens + MAX_NUM && in_ring[t - tokens]);
 		in_ring[t - tokens] = 0;
+		if (vnet_kind_in_order(r->kind))
+			CHECK(post_no[t - tokens] == next_done++);
 		if (rx) {
 			uint32_t frame = vnet_rx_frame_len(len, HDR);
 
@@ -185,7 +194,7 @@ driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 			CHECK(len == 0);
 		}
 	}
-	vnet_vring_suppress_interrupts(r, r->layout, event_idx);
+	vnet_vring_suppress_interrupts(r, r->kind, event_idx);
 }
 
 /* A well-behaved packed device: uses the next available buffer in place. */
@@ -216,6 +225,59 @@ packed_device_use(struct vnet_vring *r, uint16_t *slot, bool *wrap,
 	*wrap = w;
 }
 
+/* Split: the next k avail heads complete; only the last gets an entry. */
+static void
+split_device_batch(struct vnet_vring *r, uint16_t *dev_avail, struct input *in,
+		   bool mrg_on)
+{
+	uint16_t k = (uint16_t)(take(in, 1) % 4 + 1), u = *r->used_idx, id;
+
+	if ((uint16_t)(*r->avail_idx - *dev_avail) < k)
+		return;
+	*dev_avail = (uint16_t)(*dev_avail + k);
+	id = r->avail_ring[vnet_ring_slot((uint16_t)(*dev_avail - 1), r->num)];
+	r->used_ring[vnet_ring_slot(u, r->num)].id = id;
+	r->used_ring[vnet_ring_slot(u, r->num)].len = take(in, 2);
+	if (mrg_on)
+		hdr_nb[id % MAX_NUM] = (uint16_t)(take(in, 1) % (r->num + 2));
+	*r->used_idx = (uint16_t)(u + k);
+}
+
+/* Packed: the next k available buffers, one used descriptor at the first. */
+static void
+packed_device_batch(struct vnet_vring *r, uint16_t *slot, bool *wrap,
+		    struct input *in, bool mrg_on)
+{
+	volatile struct vnet_pdesc *d = r->pdesc;
+	uint16_t k = (uint16_t)(take(in, 1) % 4 + 1), head = *slot, s = head, id = 0;
+	uint16_t flags, n = 0, i;
+	bool w = *wrap;
+
+	for (i = 0; i < k; i++) {
+		flags = d[s].flags;
+		if ((bool)(flags & VNET_PDESC_F_AVAIL) != w ||
+		    (bool)(flags & VNET_PDESC_F_USED) == w)
+			break;
+		do {
+			flags = d[s].flags;
+			id = d[s].id;
+			if (++s == r->num) {
+				s = 0;
+				w = !w;
+			}
+		} while ((flags & VNET_PDESC_F_NEXT) && ++n < r->num);
+	}
+	if (i == 0)
+		return;
+	d[head].id = id;
+	d[head].len = take(in, 2);
+	d[head].flags = *wrap ? VNET_PDESC_WRAP_BITS : 0;
+	if (mrg_on)
+		hdr_nb[id % MAX_NUM] = (uint16_t)(take(in, 1) % (r->num + 2));
+	*slot = s;
+	*wrap = w;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -237,12 +299,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vnet_mrg_reset(&mrg);
 	drop_held();
 	released = 0;
+	next_post = next_done = 0;
 	vnet_vring_init_layout(&r, lay, ring_mem, num, 4096, extra);
 	r.io_barriers = mode & 0x80;
+	vnet_vring_set_in_order(&r, mode & 0x80);
 	CHECK(r.mem_len <= sizeof(ring_mem));
 
 	while (in.left > 0 && ops++ < 512) {
-		uint32_t op = take(&in, 1) % 9;
+		uint32_t op = take(&in, 1) % 10;
 
 		switch (op) {
 		case 0:
@@ -250,7 +314,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				driver_post(&r, rx, &in);
 			break;
 		case 1:
-			(void)vnet_vring_publish(&r, lay, event_idx);
+			(void)vnet_vring_publish(&r, r.kind, event_idx);
 			break;
 		case 2: { /* the device writes any used entry */
 			uint32_t slot = take(&in, 1), id = take(&in, 4), len = take(&in, 4);
@@ -314,6 +378,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vnet_vring_reset(&r, release);
 			CHECK(released == held);
 			CHECK(!r.broken && r.num_free == num);
+			next_done = next_post;
 			dev_avail = 0;
 			dev_wrap = true;
 			/* The burst's reset frees a packet in progress too. */
@@ -321,9 +386,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			drop_held();
 			break;
 		}
+		case 9: /* an in-order device: one used entry for up to 4 buffers */
+			if (lay == VNET_LAYOUT_PACKED)
+				packed_device_batch(&r, &dev_avail, &dev_wrap, &in, mrg_on);
+			else
+				split_device_batch(&r, &dev_avail, &in, mrg_on);
+			break;
 		case 8: /* the application arms the rx interrupt, then polls again */
-			(void)vnet_vring_enable_interrupts(&r, lay, event_idx);
-			vnet_vring_suppress_interrupts(&r, lay, event_idx);
+			(void)vnet_vring_enable_interrupts(&r, r.kind, event_idx);
+			vnet_vring_suppress_interrupts(&r, r.kind, event_idx);
 			break;
 		}
 		/* Driver state changes only in the driver's own operations. */

@@ -11,7 +11,8 @@
 #include "tap.h"
 #include "vnet_vring.h"
 
-#define P VNET_LAYOUT_PACKED
+#define P VNET_KIND_PACKED
+#define L VNET_LAYOUT_PACKED
 #define WRAP (VNET_PDESC_F_AVAIL | VNET_PDESC_F_USED)
 
 struct rig {
@@ -38,9 +39,9 @@ static void
 rig_init(struct rig *g, uint16_t num)
 {
 	memset(g, 0, sizeof(*g));
-	g->mem = aligned_alloc(4096, vnet_vring_mem_size(P, num, 4096));
+	g->mem = aligned_alloc(4096, vnet_vring_mem_size(L, num, 4096));
 	g->extra = calloc(num, sizeof(*g->extra));
-	vnet_vring_init_layout(&g->r, P, g->mem, num, 4096, g->extra);
+	vnet_vring_init_layout(&g->r, L, g->mem, num, 4096, g->extra);
 	g->dev_wrap = true;
 }
 
@@ -385,10 +386,10 @@ test_areas(void)
 {
 	size_t d, drv, dev;
 
-	vnet_vring_areas(P, 256, 4096, &d, &drv, &dev);
+	vnet_vring_areas(L, 256, 4096, &d, &drv, &dev);
 	TAP_OK(d == 0 && drv == 256 * 16 && dev == 256 * 16 + 4,
 	       "packed areas: descriptors, driver event, device event");
-	TAP_EQ(vnet_vring_mem_size(P, 256, 4096), 8192, "256 entries take 8 KiB rounded");
+	TAP_EQ(vnet_vring_mem_size(L, 256, 4096), 8192, "256 entries take 8 KiB rounded");
 }
 
 int
