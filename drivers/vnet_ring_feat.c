@@ -19,6 +19,8 @@ static const struct {
 	  "packed", "split rings" },
 	{ VNET_F_IN_ORDER, offsetof(struct vnet_devargs, in_order), true,
 	  "in_order", "out-of-order completion" },
+	{ VNET_F_RING_INDIRECT_DESC, offsetof(struct vnet_devargs, indirect), false,
+	  "indirect", "descriptor chains for multi-descriptor tx" },
 };
 
 static bool
@@ -59,7 +61,8 @@ vnet_ring_feat_apply(struct vnet_hw *hw)
 	if (vnet_has_feature(hw, VNET_F_IN_ORDER))
 		hw->ring_kind = hw->ring_layout == VNET_LAYOUT_PACKED ?
 				VNET_KIND_PACKED_IN_ORDER : VNET_KIND_SPLIT_IN_ORDER;
-	VNET_LOG(INFO, hw->name, "port %u: ring %s%s", hw->port_id,
+	VNET_LOG(INFO, hw->name, "port %u: ring %s%s%s", hw->port_id,
 		 vnet_layout_names[hw->ring_layout],
-		 vnet_kind_in_order(hw->ring_kind) ? ", in-order" : "");
+		 vnet_kind_in_order(hw->ring_kind) ? ", in-order" : "",
+		 vnet_has_feature(hw, VNET_F_RING_INDIRECT_DESC) ? ", indirect tx" : "");
 }

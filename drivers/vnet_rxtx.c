@@ -192,21 +192,38 @@ tx_can_push(const struct vnet_virtqueue *vq, const struct rte_mbuf *m)
 	       rte_pktmbuf_headroom(m) >= vq->hdr_size;
 }
 
+/* One descriptor of a packet: in its indirect table, or in the ring. */
+static __rte_always_inline void
+tx_add(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
+       struct vnet_chain *c, bool ind, uint16_t *i, uint16_t need,
+       uint64_t iova, uint32_t len)
+{
+	if (ind) {
+		vnet_indirect_set(&vq->ind, L, c->id, *i, iova, len, *i + 1 == need);
+		++*i;
+	} else {
+		vnet_vring_chain_add(&vq->vr, L, c, iova, len, 0);
+	}
+}
+
 /* Queue one packet of need descriptors; false if the ring has no room. */
 static __rte_always_inline bool
 tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
 	   struct rte_mbuf *m, bool push, uint16_t need)
 {
 	struct vnet_vring *r = &vq->vr;
+	/* Several descriptors take one ring slot and a table when they fit. */
+	bool ind = vnet_indirect_fits(&vq->ind, need);
+	uint16_t slots = ind ? 1 : need, i = 0;
 	struct rte_mbuf *seg;
 	struct vnet_chain c;
 
-	if (need > r->num_free) {
+	if (slots > r->num_free) {
 		/* Reclaim on demand: the device may have finished everything. */
 		tx_reclaim(vq, L);
-		if (r->broken || !vnet_vring_take(r, L, need, &c))
+		if (r->broken || !vnet_vring_take(r, L, slots, &c))
 			return false;
-	} else if (!vnet_vring_take(r, L, need, &c)) {
+	} else if (!vnet_vring_take(r, L, slots, &c)) {
 		return false;
 	}
 	if (push) {
@@ -222,13 +239,15 @@ tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
 		memset(&hdrs[c.id], 0, vq->hdr_size);
 		if (vq->tx_offload)
 			vnet_offload_tx_hdr(&hdrs[c.id], m);
-		vnet_vring_chain_add(r, L, &c, vq->hdr_mz->iova +
-				     (uint64_t)c.id * sizeof(struct vnet_net_hdr),
-				     vq->hdr_size, 0);
+		tx_add(vq, L, &c, ind, &i, need, vq->hdr_mz->iova +
+		       (uint64_t)c.id * sizeof(struct vnet_net_hdr), vq->hdr_size);
 	}
 	for (seg = m; seg != NULL; seg = seg->next)
-		vnet_vring_chain_add(r, L, &c, rte_mbuf_data_iova(seg),
-				     seg->data_len, 0);
+		tx_add(vq, L, &c, ind, &i, need, rte_mbuf_data_iova(seg), seg->data_len);
+	if (ind)
+		vnet_vring_chain_add(r, L, &c, vnet_indirect_iova(&vq->ind, c.id),
+				     need * (uint32_t)sizeof(struct vnet_desc),
+				     VNET_DESC_F_INDIRECT);
 	vnet_vring_post(r, L, &c, m, 0);
 	return true;
 }

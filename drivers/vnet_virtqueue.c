@@ -9,6 +9,7 @@
 #include <ethdev_driver.h>
 
 #include "vnet_conf.h"
+#include "vnet_indirect_mz.h"
 #include "vnet_intr.h"
 #include "vnet_log.h"
 #include "vnet_mq.h"
@@ -123,6 +124,12 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 			vnet_vq_free(vq, true);
 			return -ENOMEM;
 		}
+		if (vnet_has_feature(hw, VNET_F_RING_INDIRECT_DESC) &&
+		    vnet_indirect_create(hw->name, hw->port_id, index, (uint16_t)num,
+					 (int)socket, &vq->ind_mz, &vq->ind) != 0) {
+			vnet_vq_free(vq, true);
+			return -ENOMEM;
+		}
 	}
 	vnet_vq_reset_ring(vq);
 	*out = vq;
@@ -143,6 +150,7 @@ vnet_vq_free(struct vnet_virtqueue *vq, bool device_quiet)
 			vnet_vq_reset_ring(vq);
 		rte_memzone_free(vq->ring_mz);
 		rte_memzone_free(vq->hdr_mz);
+		rte_memzone_free(vq->ind_mz);
 	} else {
 		for (i = 0; vq->ring_mz != NULL && i < vq->vr.num; i++)
 			held += vq->extra[i].ndescs != 0;

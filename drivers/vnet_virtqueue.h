@@ -13,6 +13,7 @@
 #include <rte_memzone.h>
 
 #include "vnet_hw.h"
+#include "vnet_indirect.h"
 #include "vnet_pktstats.h"
 #include "vnet_mrg.h"
 #include "vnet_transport.h"
@@ -52,6 +53,9 @@ struct vnet_virtqueue {
 
 	/* tx: per-descriptor virtio_net_hdr for mbufs whose headroom is busy */
 	const struct rte_memzone *hdr_mz;
+	/* tx with VIRTIO_RING_F_INDIRECT_DESC: a table per buffer id */
+	const struct rte_memzone *ind_mz;
+	struct vnet_indirect ind;
 
 	struct rte_mempool *mp;   /* rx buffers */
 	/* rx with VIRTIO_NET_F_MRG_RXBUF: a packet may span bursts */
