@@ -13,7 +13,6 @@
 #include <ethdev_pci.h>
 #include <bus_pci_driver.h>
 
-#include "vnet_burst.h"
 #include "vnet_compat.h"
 #include "vnet_conf.h"
 #include "vnet_ctrl.h"
@@ -83,8 +82,7 @@ static int
 vnet_negotiate(struct vnet_hw *hw)
 {
 	const struct vnet_transport_ops *ops = vnet_ops(hw);
-	uint64_t want = VNET_SUPPORTED_FEATURES | hw->offload_features |
-			vnet_ring_feat_offer(hw);
+	uint64_t want = VNET_SUPPORTED_FEATURES | hw->offload_features | vnet_ring_feat_offer(hw);
 	uint8_t probe[2];
 	unsigned int i;
 	int ret;

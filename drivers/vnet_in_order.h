@@ -64,19 +64,8 @@ vnet_in_order_get_used(struct vnet_vring *r, const bool packed, void **cookie,
 			id = e->id;
 			l = e->len;
 		}
-		if (id >= r->num) {
-			vnet_vring_fail(r, VNET_RING_BAD_ID, id, r->num);
+		if (vnet_vring_check_used(r, id, l, VNET_RING_OUT_OF_ORDER, b) == NULL)
 			return false;
-		}
-		x = &r->extra[id];
-		if (x->ndescs == 0) {
-			vnet_vring_fail(r, VNET_RING_OUT_OF_ORDER, id, b);
-			return false;
-		}
-		if (x->wlen != 0 && l > x->wlen) {
-			vnet_vring_fail(r, VNET_RING_BAD_LEN, l, x->wlen);
-			return false;
-		}
 		r->io_batch = true;
 		r->io_batch_end = (uint16_t)id;
 		r->io_batch_len = l;

@@ -222,22 +222,12 @@ vnet_packed_get_used(struct vnet_vring *r, void **cookie, uint32_t *len)
 {
 	volatile struct vnet_pdesc *d = &r->pdesc[r->last_used];
 	uint32_t id = d->id, l = d->len;
-	struct vnet_desc_extra *x;
+	struct vnet_desc_extra *x =
+		vnet_vring_check_used(r, id, l, VNET_RING_NOT_HEAD, r->last_used);
 	uint16_t slot;
 
-	if (id >= r->num) {
-		vnet_vring_fail(r, VNET_RING_BAD_ID, id, r->num);
+	if (x == NULL)
 		return false;
-	}
-	x = &r->extra[id];
-	if (x->ndescs == 0) {
-		vnet_vring_fail(r, VNET_RING_NOT_HEAD, id, r->last_used);
-		return false;
-	}
-	if (x->wlen != 0 && l > x->wlen) {
-		vnet_vring_fail(r, VNET_RING_BAD_LEN, l, x->wlen);
-		return false;
-	}
 	slot = (uint16_t)(r->last_used + x->ndescs);
 	if (slot >= r->num) {
 		slot -= r->num;

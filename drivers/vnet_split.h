@@ -133,21 +133,11 @@ vnet_split_get_used(struct vnet_vring *r, void **cookie, uint32_t *len)
 	volatile struct vnet_used_elem *e =
 		&r->used_ring[vnet_ring_slot(r->last_used, r->num)];
 	uint32_t id = e->id, l = e->len;
-	struct vnet_desc_extra *x;
+	struct vnet_desc_extra *x =
+		vnet_vring_check_used(r, id, l, VNET_RING_NOT_HEAD, r->last_used);
 
-	if (id >= r->num) {
-		vnet_vring_fail(r, VNET_RING_BAD_ID, id, r->num);
+	if (x == NULL)
 		return false;
-	}
-	x = &r->extra[id];
-	if (x->ndescs == 0) {
-		vnet_vring_fail(r, VNET_RING_NOT_HEAD, id, r->last_used);
-		return false;
-	}
-	if (x->wlen != 0 && l > x->wlen) {
-		vnet_vring_fail(r, VNET_RING_BAD_LEN, l, x->wlen);
-		return false;
-	}
 	r->last_used++;
 	*cookie = x->cookie;
 	*len = x->wlen != 0 ? l : 0;

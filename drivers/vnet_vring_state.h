@@ -139,6 +139,34 @@ struct vnet_vring {
 void vnet_vring_fail(struct vnet_vring *r, enum vnet_ring_fault fault,
 		     uint32_t a, uint32_t b);
 
+/*
+ * The checks every used entry passes, whatever the layout: id below the
+ * ring size, id an in-flight buffer (else `stray`, with `where`), len
+ * within the bytes the device may write. Returns the buffer's state, or
+ * NULL with the ring broken.
+ */
+static __rte_always_inline struct vnet_desc_extra *
+vnet_vring_check_used(struct vnet_vring *r, uint32_t id, uint32_t len,
+		      enum vnet_ring_fault stray, uint32_t where)
+{
+	struct vnet_desc_extra *x;
+
+	if (id >= r->num) {
+		vnet_vring_fail(r, VNET_RING_BAD_ID, id, r->num);
+		return NULL;
+	}
+	x = &r->extra[id];
+	if (x->ndescs == 0) {
+		vnet_vring_fail(r, stray, id, where);
+		return NULL;
+	}
+	if (x->wlen != 0 && len > x->wlen) {
+		vnet_vring_fail(r, VNET_RING_BAD_LEN, len, x->wlen);
+		return NULL;
+	}
+	return x;
+}
+
 /* Pop one buffer id off the free list (the caller checked num_free). */
 static __rte_always_inline uint16_t
 vnet_vring_pop_id(struct vnet_vring *r)

@@ -197,34 +197,6 @@ driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 	vnet_vring_suppress_interrupts(r, r->kind, event_idx);
 }
 
-/* A well-behaved packed device: uses the next available buffer in place. */
-static void
-packed_device_use(struct vnet_vring *r, uint16_t *slot, bool *wrap,
-		  uint32_t len, struct input *in, bool mrg_on)
-{
-	volatile struct vnet_pdesc *d = r->pdesc;
-	uint16_t head = *slot, s = head, id = 0, flags = d[head].flags, n = 0;
-	bool w = *wrap;
-
-	if ((bool)(flags & VNET_PDESC_F_AVAIL) != w || (bool)(flags & VNET_PDESC_F_USED) == w)
-		return;
-	do {
-		flags = d[s].flags;
-		id = d[s].id;
-		if (++s == r->num) {
-			s = 0;
-			w = !w;
-		}
-	} while ((flags & VNET_PDESC_F_NEXT) && ++n < r->num);
-	d[head].id = id;
-	d[head].len = len;
-	d[head].flags = *wrap ? VNET_PDESC_WRAP_BITS : 0;
-	if (mrg_on) /* 0 and num + 1 included */
-		hdr_nb[id % MAX_NUM] = (uint16_t)(take(in, 1) % (r->num + 2));
-	*slot = s;
-	*wrap = w;
-}
-
 /* Split: the next k avail heads complete; only the last gets an entry. */
 static void
 split_device_batch(struct vnet_vring *r, uint16_t *dev_avail, struct input *in,
@@ -243,13 +215,16 @@ split_device_batch(struct vnet_vring *r, uint16_t *dev_avail, struct input *in,
 	*r->used_idx = (uint16_t)(u + k);
 }
 
-/* Packed: the next k available buffers, one used descriptor at the first. */
+/*
+ * A well-behaved packed device: the next k available buffers, one used
+ * descriptor in place of the first (k > 1 only in order, §2.8.9).
+ */
 static void
-packed_device_batch(struct vnet_vring *r, uint16_t *slot, bool *wrap,
-		    struct input *in, bool mrg_on)
+packed_device_batch(struct vnet_vring *r, uint16_t *slot, bool *wrap, uint16_t k,
+		    uint32_t len, struct input *in, bool mrg_on)
 {
 	volatile struct vnet_pdesc *d = r->pdesc;
-	uint16_t k = (uint16_t)(take(in, 1) % 4 + 1), head = *slot, s = head, id = 0;
+	uint16_t head = *slot, s = head, id = 0;
 	uint16_t flags, n = 0, i;
 	bool w = *wrap;
 
@@ -270,7 +245,7 @@ packed_device_batch(struct vnet_vring *r, uint16_t *slot, bool *wrap,
 	if (i == 0)
 		return;
 	d[head].id = id;
-	d[head].len = take(in, 2);
+	d[head].len = len;
 	d[head].flags = *wrap ? VNET_PDESC_WRAP_BITS : 0;
 	if (mrg_on)
 		hdr_nb[id % MAX_NUM] = (uint16_t)(take(in, 1) % (r->num + 2));
@@ -343,8 +318,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint16_t u;
 
 			if (lay == VNET_LAYOUT_PACKED) {
-				packed_device_use(&r, &dev_avail, &dev_wrap, take(&in, 2),
-						  &in, mrg_on);
+				packed_device_batch(&r, &dev_avail, &dev_wrap, 1,
+						    take(&in, 2), &in, mrg_on);
 				break;
 			}
 			u = *r.used_idx;
@@ -388,7 +363,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		case 9: /* an in-order device: one used entry for up to 4 buffers */
 			if (lay == VNET_LAYOUT_PACKED)
-				packed_device_batch(&r, &dev_avail, &dev_wrap, &in, mrg_on);
+				packed_device_batch(&r, &dev_avail, &dev_wrap,
+						    (uint16_t)(take(&in, 1) % 4 + 1),
+						    take(&in, 2), &in, mrg_on);
 			else
 				split_device_batch(&r, &dev_avail, &in, mrg_on);
 			break;
