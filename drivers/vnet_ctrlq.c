@@ -55,7 +55,8 @@ vnet_ctrlq_exec(struct vnet_ctrlq *q, const struct vnet_ctrl_cmd *c, uint8_t *ac
 	for (i = 0; i < n; i++)
 		vnet_vring_chain_add(r, lay, &ch, q->buf_iova + segs[i].off,
 				     segs[i].len,
-				     segs[i].device_writes ? VNET_DESC_F_WRITE : 0);
+				     (segs[i].device_writes ? VNET_DESC_F_WRITE : 0) |
+				     (i + 1 < n ? VNET_DESC_F_NEXT : 0));
 	vnet_vring_post(r, lay, &ch, &cmd_cookie, 1);
 	if (vnet_vring_publish(r, lay, q->event_idx))
 		q->env.notify(q->env.ctx);

@@ -87,7 +87,6 @@ vnet_packed_take(struct vnet_vring *r, uint16_t n, struct vnet_chain *c,
 		return false;
 	c->id = in_order ? r->avail_shadow : vnet_vring_pop_id(r);
 	c->cur = 0;
-	c->left = n;
 	c->head_slot = r->avail_shadow;
 	c->head_flags = 0;
 	r->num_free -= n;
@@ -104,8 +103,6 @@ vnet_packed_chain_add(struct vnet_vring *r, struct vnet_chain *c, uint64_t iova,
 	volatile struct vnet_pdesc *d = &r->pdesc[slot];
 
 	flags |= r->avail_wrap_flags;
-	if (--c->left != 0)
-		flags |= VNET_PDESC_F_NEXT;
 	d->addr = iova;
 	d->len = len;
 	d->id = c->id;

@@ -195,15 +195,14 @@ tx_can_push(const struct vnet_virtqueue *vq, const struct rte_mbuf *m)
 /* One descriptor of a packet: in its indirect table, or in the ring. */
 static __rte_always_inline void
 tx_add(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
-       struct vnet_chain *c, bool ind, uint16_t *i, uint16_t need,
+       struct vnet_chain *c, bool ind, uint16_t *i, bool last,
        uint64_t iova, uint32_t len)
 {
-	if (ind) {
-		vnet_indirect_set(&vq->ind, L, c->id, *i, iova, len, *i + 1 == need);
-		++*i;
-	} else {
-		vnet_vring_chain_add(&vq->vr, L, c, iova, len, 0);
-	}
+	if (ind)
+		vnet_indirect_set(&vq->ind, L, c->id, (*i)++, iova, len, last);
+	else
+		vnet_vring_chain_add(&vq->vr, L, c, iova, len,
+				     last ? 0 : VNET_DESC_F_NEXT);
 }
 
 /* Queue one packet of need descriptors; false if the ring has no room. */
@@ -239,11 +238,12 @@ tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
 		memset(&hdrs[c.id], 0, vq->hdr_size);
 		if (vq->tx_offload)
 			vnet_offload_tx_hdr(&hdrs[c.id], m);
-		tx_add(vq, L, &c, ind, &i, need, vq->hdr_mz->iova +
+		tx_add(vq, L, &c, ind, &i, false, vq->hdr_mz->iova +
 		       (uint64_t)c.id * sizeof(struct vnet_net_hdr), vq->hdr_size);
 	}
 	for (seg = m; seg != NULL; seg = seg->next)
-		tx_add(vq, L, &c, ind, &i, need, rte_mbuf_data_iova(seg), seg->data_len);
+		tx_add(vq, L, &c, ind, &i, seg->next == NULL, rte_mbuf_data_iova(seg),
+		       seg->data_len);
 	if (ind)
 		vnet_vring_chain_add(r, L, &c, vnet_indirect_iova(&vq->ind, c.id),
 				     need * (uint32_t)sizeof(struct vnet_desc),

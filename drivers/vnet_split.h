@@ -24,16 +24,17 @@ vnet_split_next(const struct vnet_vring *r, uint16_t id)
 static __rte_always_inline bool
 vnet_split_take(struct vnet_vring *r, uint16_t n, uint16_t *head)
 {
-	uint16_t cur, i;
+	uint16_t h, cur, i;
 
 	if (n == 0 || n > r->num_free)
 		return false;
-	*head = cur = r->free_head;
+	h = cur = r->free_head;
 	for (i = 1; i < n; i++)
 		cur = r->extra[cur].next;
 	r->free_head = r->extra[cur].next;
 	r->num_free -= n;
-	r->extra[*head].ndescs = n;
+	r->extra[h].ndescs = n;
+	*head = h; /* last: a store through head could alias the ring state */
 	return true;
 }
 
@@ -55,24 +56,25 @@ vnet_split_take_in_order(struct vnet_vring *r, uint16_t n, uint16_t *head)
 	return true;
 }
 
-/* Return the in-flight chain at head to the free list. */
+/*
+ * Return the in-flight chain at head to the free list. ndescs 0 is what
+ * marks it free: cookie and wlen are rewritten at the next post.
+ */
 static __rte_always_inline void
 vnet_split_put(struct vnet_vring *r, uint16_t head)
 {
 	struct vnet_desc_extra *h = &r->extra[head];
-	uint16_t cur = head, i;
+	uint16_t cur = head, n = h->ndescs, i;
 
-	for (i = 1; i < h->ndescs; i++)
+	for (i = 1; i < n; i++)
 		cur = r->extra[cur].next;
 	r->extra[cur].next = r->free_head;
 	r->free_head = head;
-	r->num_free += h->ndescs;
+	r->num_free += n;
 	h->ndescs = 0;
-	h->cookie = NULL;
-	h->wlen = 0;
 }
 
-/* Fill the chain's next descriptor; NEXT links all but the last. */
+/* Fill the chain's next descriptor; flags has NEXT on all but the last. */
 static __rte_always_inline void
 vnet_split_chain_add(struct vnet_vring *r, struct vnet_chain *c, uint64_t iova,
 		     uint32_t len, uint16_t flags)
@@ -81,14 +83,12 @@ vnet_split_chain_add(struct vnet_vring *r, struct vnet_chain *c, uint64_t iova,
 
 	d->addr = iova;
 	d->len = len;
-	if (--c->left != 0) {
+	d->flags = flags;
+	if (flags & VNET_DESC_F_NEXT) {
 		uint16_t next = r->extra[c->cur].next;
 
-		d->flags = flags | VNET_DESC_F_NEXT;
 		d->next = next;
 		c->cur = next;
-	} else {
-		d->flags = flags;
 	}
 }
 

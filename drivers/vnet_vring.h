@@ -70,11 +70,14 @@ vnet_vring_take(struct vnet_vring *r, const enum vnet_ring_kind k, uint16_t need
 		return false;
 	}
 	c->cur = c->id;
-	c->left = need;
 	return true;
 }
 
-/* The buffer's next descriptor; flags: VNET_DESC_F_WRITE or 0. */
+/*
+ * The buffer's next descriptor. flags: VNET_DESC_F_WRITE for a device-
+ * writable one, VNET_DESC_F_NEXT on every descriptor but the buffer's last
+ * (the same bits in both layouts), VNET_DESC_F_INDIRECT for a table.
+ */
 static __rte_always_inline void
 vnet_vring_chain_add(struct vnet_vring *r, const enum vnet_ring_kind k,
 		     struct vnet_chain *c, uint64_t iova, uint32_t len,

@@ -82,7 +82,6 @@ extern const char *const vnet_ring_fault_names[VNET_RING_FAULT_COUNT];
 struct vnet_chain {
 	uint16_t id;         /* buffer id (split: head descriptor) */
 	uint16_t cur;        /* split: next descriptor; packed: next slot */
-	uint16_t left;       /* descriptors still to add */
 	uint16_t head_slot;  /* packed: where the head descriptor is */
 	uint16_t head_flags; /* packed: written last, at post or publish */
 };

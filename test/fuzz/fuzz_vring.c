@@ -161,7 +161,8 @@ driver_post(struct vnet_vring *r, bool rx, struct input *in)
 		return;
 	for (i = 0; i < n; i++)
 		vnet_vring_chain_add(r, r->kind, &c, 0x100000u + (uint64_t)i * BUF,
-				     rx ? BUF + HDR : 64, rx ? VNET_DESC_F_WRITE : 0);
+				     rx ? BUF + HDR : 64, (rx ? VNET_DESC_F_WRITE : 0) |
+				     (i + 1 < n ? VNET_DESC_F_NEXT : 0));
 	CHECK(c.id < r->num && !in_ring[c.id]);
 	in_ring[c.id] = 1;
 	post_no[c.id] = next_post++;

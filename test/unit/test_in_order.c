@@ -47,7 +47,8 @@ post(struct rig *g, unsigned int n, uint16_t ndescs, uint32_t wlen)
 			return;
 		for (j = 0; j < ndescs; j++)
 			vnet_vring_chain_add(&g->r, g->k, &c, 0x1000, wlen ? wlen : 60,
-					     wlen ? VNET_DESC_F_WRITE : 0);
+					     (wlen ? VNET_DESC_F_WRITE : 0) |
+					     (j + 1 < ndescs ? VNET_DESC_F_NEXT : 0));
 		vnet_vring_post(&g->r, g->k, &c, &g->cookies[i], wlen);
 		g->ids[i] = c.id;
 	}

@@ -63,7 +63,8 @@ post(struct rig *g, uint16_t n, uint32_t wlen, void *cookie, uint16_t *id)
 		return false;
 	for (i = 0; i < n; i++)
 		vnet_vring_chain_add(&g->r, P, &c, 0x1000u * (i + 1), wlen ? wlen : 64,
-				     wlen ? VNET_DESC_F_WRITE : 0);
+				     (wlen ? VNET_DESC_F_WRITE : 0) |
+				     (i + 1 < n ? VNET_DESC_F_NEXT : 0));
 	vnet_vring_post(&g->r, P, &c, cookie, wlen);
 	if (id != NULL)
 		*id = c.id;
