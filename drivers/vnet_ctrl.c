@@ -13,6 +13,7 @@
 #include "vnet_log.h"
 #include "vnet_mq.h"
 #include "vnet_transport.h"
+#include "vnet_virtqueue.h"
 
 static int ctrl_create(struct vnet_hw *hw, struct vnet_ctrl **out);
 
@@ -108,7 +109,7 @@ ctrl_create(struct vnet_hw *hw, struct vnet_ctrl **out)
 		VNET_LOG(ERR, hw->name, "out of memory for the control queue");
 		return -ENOMEM;
 	}
-	ring = vnet_ring_total_size(num, VNET_LEGACY_RING_ALIGN);
+	ring = vnet_vring_mem_size(hw->ring_layout, num, VNET_LEGACY_RING_ALIGN);
 	snprintf(mz_name, sizeof(mz_name), "vnet_%u_cvq", hw->port_id);
 	c->mz = rte_memzone_reserve_aligned(mz_name, ring + VNET_CTRL_BUF_SIZE,
 					    SOCKET_ID_ANY, RTE_MEMZONE_IOVA_CONTIG,
@@ -129,7 +130,9 @@ ctrl_create(struct vnet_hw *hw, struct vnet_ctrl **out)
 	c->q.buf_iova = c->mz->iova + ring;
 	c->q.timeout_us = VNET_CTRL_TIMEOUT_MS * 1000;
 	c->q.env = (struct vnet_ctrlq_env){ cvq_notify, cvq_now_us, cvq_pause, c };
-	vnet_ctrlq_init(&c->q, c->mz->addr, num, VNET_LEGACY_RING_ALIGN, c->extra);
+	vnet_ctrlq_init(&c->q, hw->ring_layout, c->mz->addr, num, VNET_LEGACY_RING_ALIGN,
+			c->extra);
+	vnet_vring_set_in_order(&c->q.vr, vnet_kind_in_order(hw->ring_kind));
 	*out = c;
 	return 0;
 }
@@ -155,13 +158,9 @@ vnet_ctrl_attach(struct rte_eth_dev *dev)
 	vnet_ctrlq_reset(&c->q);
 	a = (struct vnet_queue_addrs){
 		.index = c->index,
-		.size = c->q.vr.num,
 		.vector = VNET_MSI_NO_VECTOR, /* polled, never interrupts */
-		.desc = c->mz->iova,
-		.avail = c->mz->iova + vnet_ring_avail_offset(c->q.vr.num),
-		.used = c->mz->iova + vnet_ring_used_offset(c->q.vr.num,
-							     VNET_LEGACY_RING_ALIGN),
 	};
+	vnet_vq_ring_addrs(&c->q.vr, c->mz->iova, &a);
 	return vnet_ops(hw)->setup_queue(hw, &a, &c->notify_off);
 }
 

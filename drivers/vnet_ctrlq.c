@@ -8,11 +8,11 @@
 static int cmd_cookie;
 
 void
-vnet_ctrlq_init(struct vnet_ctrlq *q, void *mem, uint16_t num, size_t align,
-		struct vnet_desc_extra *extra)
+vnet_ctrlq_init(struct vnet_ctrlq *q, enum vnet_layout lay, void *mem,
+		uint16_t num, size_t align, struct vnet_desc_extra *extra)
 {
 	q->extra = extra;
-	vnet_vring_init(&q->vr, mem, num, align, extra);
+	vnet_vring_init_layout(&q->vr, lay, mem, num, align, extra);
 	vnet_ctrlq_reset(q);
 }
 
@@ -21,10 +21,8 @@ vnet_ctrlq_reset(struct vnet_ctrlq *q)
 {
 	vnet_vring_reset(&q->vr, NULL);
 	q->stalled = false;
-	/* We poll: no interrupts, please (virtio 1.2 §2.7.7). */
-	if (!q->event_idx)
-		*q->vr.avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
-	vnet_vring_suppress_interrupts(&q->vr, q->event_idx);
+	/* We poll: no interrupts, please (virtio 1.2 §2.7.7, §2.8.10). */
+	vnet_vring_suppress_interrupts(&q->vr, q->vr.kind, q->event_idx);
 }
 
 enum vnet_ctrlq_result
@@ -33,7 +31,8 @@ vnet_ctrlq_exec(struct vnet_ctrlq *q, const struct vnet_ctrl_cmd *c, uint8_t *ac
 	struct vnet_ctrl_seg segs[VNET_CTRL_SEGS_MAX];
 	struct vnet_vring *r = &q->vr;
 	unsigned int n = vnet_ctrl_layout(c, segs), i;
-	uint16_t head = 0, cur;
+	const enum vnet_ring_kind lay = r->kind;
+	struct vnet_chain ch = { 0 };
 	uint64_t deadline;
 	void *cookie;
 	uint32_t len;
@@ -44,7 +43,7 @@ vnet_ctrlq_exec(struct vnet_ctrlq *q, const struct vnet_ctrl_cmd *c, uint8_t *ac
 		return VNET_CTRLQ_STALLED;
 	if (r->broken)
 		return VNET_CTRLQ_BAD_USED;
-	if (!vnet_vring_take(r, (uint16_t)n, &head))
+	if (!vnet_vring_take(r, lay, (uint16_t)n, &ch))
 		return VNET_CTRLQ_NO_ROOM;
 	/* Our copy is what the device reads; the ack starts as neither answer. */
 	q->buf[VNET_CTRL_HDR_OFF] = c->cls;
@@ -53,25 +52,17 @@ vnet_ctrlq_exec(struct vnet_ctrlq *q, const struct vnet_ctrl_cmd *c, uint8_t *ac
 		dlen += c->part_len[i];
 	memcpy((uint8_t *)(uintptr_t)q->buf + VNET_CTRL_DATA_OFF, c->data, dlen);
 	q->buf[VNET_CTRL_ACK_OFF] = 0xff;
-	cur = head;
-	for (i = 0; i < n; i++) {
-		struct vnet_desc *d = &r->desc[cur];
-
-		d->addr = q->buf_iova + segs[i].off;
-		d->len = segs[i].len;
-		d->flags = segs[i].device_writes ? VNET_DESC_F_WRITE : 0;
-		if (i + 1 < n) {
-			d->flags |= VNET_DESC_F_NEXT;
-			d->next = vnet_vring_next(r, cur);
-			cur = d->next;
-		}
-	}
-	vnet_vring_post(r, head, &cmd_cookie, 1);
-	if (vnet_vring_publish(r, q->event_idx))
+	for (i = 0; i < n; i++)
+		vnet_vring_chain_add(r, lay, &ch, q->buf_iova + segs[i].off,
+				     segs[i].len,
+				     (segs[i].device_writes ? VNET_DESC_F_WRITE : 0) |
+				     (i + 1 < n ? VNET_DESC_F_NEXT : 0));
+	vnet_vring_post(r, lay, &ch, &cmd_cookie, 1);
+	if (vnet_vring_publish(r, lay, q->event_idx))
 		q->env.notify(q->env.ctx);
 
 	deadline = q->env.now_us(q->env.ctx) + q->timeout_us;
-	while (vnet_vring_used_ready(r) == 0) {
+	while (vnet_vring_used_ready(r, lay, 1) == 0) {
 		if (r->broken)
 			return VNET_CTRLQ_BAD_USED;
 		if (q->env.now_us(q->env.ctx) >= deadline) {
@@ -81,11 +72,11 @@ vnet_ctrlq_exec(struct vnet_ctrlq *q, const struct vnet_ctrl_cmd *c, uint8_t *ac
 		}
 		q->env.pause(q->env.ctx);
 	}
-	if (!vnet_vring_get_used(r, &cookie, &len) || cookie != &cmd_cookie) {
-		vnet_vring_fail(r, VNET_RING_NOT_HEAD, head, r->last_used);
+	if (!vnet_vring_get_used(r, lay, &cookie, &len) || cookie != &cmd_cookie) {
+		vnet_vring_fail(r, VNET_RING_NOT_HEAD, ch.id, r->last_used);
 		return VNET_CTRLQ_BAD_USED;
 	}
-	vnet_vring_suppress_interrupts(r, q->event_idx);
+	vnet_vring_suppress_interrupts(r, lay, q->event_idx);
 	*ack = q->buf[VNET_CTRL_ACK_OFF];
 	if (*ack == VNET_CTRL_OK)
 		return VNET_CTRLQ_OK;

@@ -46,9 +46,9 @@ enum vnet_ctrlq_result {
 	VNET_CTRLQ_RESULT_COUNT,
 };
 
-/* Lay the queue out in ring memory mem (see vnet_vring_init) and reset it. */
-void vnet_ctrlq_init(struct vnet_ctrlq *q, void *mem, uint16_t num, size_t align,
-		     struct vnet_desc_extra *extra);
+/* Lay the queue out in ring memory mem (see vnet_vring_init_layout), reset it. */
+void vnet_ctrlq_init(struct vnet_ctrlq *q, enum vnet_layout lay, void *mem,
+		     uint16_t num, size_t align, struct vnet_desc_extra *extra);
 /* Empty ring, nothing stalled: after a reset the device confirmed. */
 void vnet_ctrlq_reset(struct vnet_ctrlq *q);
 

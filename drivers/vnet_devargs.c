@@ -47,6 +47,34 @@ parse_speed(const char *key, const char *val, uint32_t *out, char *err,
 	return 0;
 }
 
+/* Ring features: 1 (default) uses them when offered, 0 never. */
+static const struct {
+	const char *key;
+	size_t off;
+} ring_bools[] = {
+	{ "packed", offsetof(struct vnet_devargs, packed) },
+	{ "in_order", offsetof(struct vnet_devargs, in_order) },
+	{ "indirect", offsetof(struct vnet_devargs, indirect) },
+};
+
+static int
+parse_ring_bool(const char *key, const char *val, struct vnet_devargs *out,
+		char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ring_bools) / sizeof(ring_bools[0]); i++)
+		if (strcmp(key, ring_bools[i].key) == 0) {
+			out->ring_explicit |= 1u << i;
+			return parse_bool(key, val,
+					  (bool *)((char *)out + ring_bools[i].off),
+					  err, errlen);
+		}
+	snprintf(err, errlen, "unknown devarg '%s'; valid: %s", key,
+		 VNET_DEVARGS_HELP);
+	return -EINVAL;
+}
+
 int
 vnet_devargs_parse(const char *args, struct vnet_devargs *out, char *err,
 		   size_t errlen)
@@ -58,6 +86,8 @@ vnet_devargs_parse(const char *args, struct vnet_devargs *out, char *err,
 	out->force_legacy = false;
 	out->event_idx = true;
 	out->speed = 0;
+	out->packed = out->in_order = out->indirect = true;
+	out->ring_explicit = 0;
 	if (args == NULL || *args == '\0')
 		return 0;
 
@@ -79,11 +109,8 @@ vnet_devargs_parse(const char *args, struct vnet_devargs *out, char *err,
 			ret = parse_bool(key, val, &out->event_idx, err, errlen);
 		else if (strcmp(key, VNET_DEVARG_SPEED) == 0)
 			ret = parse_speed(key, val, &out->speed, err, errlen);
-		else {
-			snprintf(err, errlen, "unknown devarg '%s'; valid: %s",
-				 key, VNET_DEVARGS_HELP);
-			ret = -EINVAL;
-		}
+		else
+			ret = parse_ring_bool(key, val, out, err, errlen);
 	}
 	rte_kvargs_free(kv);
 	return ret;

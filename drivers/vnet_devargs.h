@@ -12,7 +12,8 @@
 #define VNET_DEVARGS_HELP \
 	VNET_DEVARG_FORCE_LEGACY "=<0|1> " \
 	VNET_DEVARG_EVENT_IDX "=<0|1> " \
-	VNET_DEVARG_SPEED "=<Mbps>"
+	VNET_DEVARG_SPEED "=<Mbps> " \
+	"packed=<0|1> in_order=<0|1> indirect=<0|1>"
 #define VNET_SPEED_MAX_MBPS 400000
 
 /*

@@ -26,6 +26,7 @@
 #include "vnet_pci.h"
 #include "vnet_qctl.h"
 #include "vnet_rss.h"
+#include "vnet_ring_feat.h"
 #include "vnet_rxtx.h"
 #include "vnet_secondary.h"
 #include "vnet_spec.h"
@@ -81,7 +82,7 @@ static int
 vnet_negotiate(struct vnet_hw *hw)
 {
 	const struct vnet_transport_ops *ops = vnet_ops(hw);
-	uint64_t want = VNET_SUPPORTED_FEATURES | hw->offload_features;
+	uint64_t want = VNET_SUPPORTED_FEATURES | hw->offload_features | vnet_ring_feat_offer(hw);
 	uint8_t probe[2];
 	unsigned int i;
 	int ret;
@@ -116,6 +117,7 @@ vnet_negotiate(struct vnet_hw *hw)
 		}
 	}
 	hw->guest_features = vnet_ctrl_feature_deps(hw->host_features & want);
+	vnet_ring_feat_apply(hw);
 	ops->set_features(hw, hw->guest_features);
 	if (hw->modern) {
 		vnet_add_status(hw, VNET_STATUS_FEATURES_OK);
@@ -388,18 +390,16 @@ vnet_max_rx_pktlen(const struct vnet_hw *hw)
 	       (uint32_t)hw->mtu + VNET_FRAME_OVERHEAD : VNET_MAX_RX_PKTLEN;
 }
 
-/*
- * The burst functions of a port, from its negotiated features: chosen in
- * this one place, at start and when a secondary process attaches.
- */
+/* The port's bursts (vnet_burst.c), at start and when a secondary attaches. */
 static void
 vnet_pick_bursts(struct rte_eth_dev *dev)
 {
 	const struct vnet_hw *hw = hw_of(dev);
+	const struct vnet_burst_row *b = vnet_burst_pick(hw->ring_kind,
+				vnet_has_feature(hw, VNET_F_MRG_RXBUF));
 
-	dev->rx_pkt_burst = vnet_has_feature(hw, VNET_F_MRG_RXBUF) ?
-			    vnet_recv_pkts_mrg : vnet_recv_pkts;
-	dev->tx_pkt_burst = vnet_xmit_pkts;
+	dev->rx_pkt_burst = b->rx;
+	dev->tx_pkt_burst = b->tx;
 	dev->tx_pkt_prepare = vnet_tx_prepare;
 }
 

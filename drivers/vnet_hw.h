@@ -17,6 +17,7 @@
 #include "vnet_caps.h"
 #include "vnet_intr_plan.h"
 #include "vnet_io.h"
+#include "vnet_vring_state.h"
 
 #define VNET_MAX_QUEUE_PAIRS 16 /* queue pairs a port uses (VIRTIO_NET_F_MQ) */
 #define VNET_MAX_VQS (2 * VNET_MAX_QUEUE_PAIRS)
@@ -30,6 +31,11 @@ struct vnet_devargs {
 	bool force_legacy; /* use the legacy interface of a transitional device */
 	bool event_idx;    /* offer VIRTIO_RING_F_EVENT_IDX */
 	uint32_t speed;    /* Mbps reported by link_update; 0 = unknown */
+	/* Ring features: 1 = use when the device offers them, 0 = never. */
+	bool packed;       /* VIRTIO_F_RING_PACKED (modern devices) */
+	bool in_order;     /* VIRTIO_F_IN_ORDER */
+	bool indirect;     /* VIRTIO_RING_F_INDIRECT_DESC (tx) */
+	uint8_t ring_explicit; /* bit i: ring_bools[i] was given (vnet_devargs.c) */
 };
 
 /* "vnet" plus the layout size: a secondary checks the primary's hw is ours. */
@@ -52,6 +58,8 @@ struct vnet_hw {
 	uint16_t max_queue_pairs;
 	uint16_t mtu;          /* from device config if VIRTIO_NET_F_MTU */
 	uint16_t net_hdr_size; /* virtio_net_hdr size for the negotiated mode */
+	enum vnet_layout ring_layout; /* of every queue, control queue included */
+	enum vnet_ring_kind ring_kind; /* and whether they complete in order */
 	struct rte_ether_addr mac;
 	struct vnet_devargs devargs;
 

@@ -287,7 +287,7 @@ vnet_rx_queue_intr_enable(struct rte_eth_dev *dev, uint16_t qid)
 	/* A shared line: ack what woke us before asking for more. */
 	if (hw->intr.line != VNET_INTR_LINE_MSIX)
 		ack_device(dev, hw->intr.lsc_from_rxq);
-	pending = vnet_vring_enable_interrupts(&vq->vr, vq->event_idx);
+	pending = vnet_vring_enable_interrupts(&vq->vr, vq->vr.kind, vq->event_idx);
 	if (hw->intr.line != VNET_INTR_LINE_MSIX) {
 		vnet_line_ack(dev);
 		return 0; /* the uio fd cannot be written: the caller polls once more */
@@ -306,6 +306,6 @@ vnet_rx_queue_intr_disable(struct rte_eth_dev *dev, uint16_t qid)
 
 	if (vq == NULL)
 		return -EINVAL;
-	vnet_vring_suppress_interrupts(&vq->vr, vq->event_idx);
+	vnet_vring_suppress_interrupts(&vq->vr, vq->vr.kind, vq->event_idx);
 	return 0;
 }

@@ -23,12 +23,12 @@ rx_drain(struct vnet_virtqueue *vq)
 {
 	struct vnet_vring *r = &vq->vr;
 
-	vq->stats.stopped_drops += vnet_vq_free_used(vq);
+	vq->stats.stopped_drops += vnet_vq_free_used(vq, r->kind);
 	if (r->broken) {
 		vnet_vq_report_broken(vq);
 		return false;
 	}
-	vnet_vring_suppress_interrupts(r, vq->event_idx);
+	vnet_vring_suppress_interrupts(r, r->kind, vq->event_idx);
 	return true;
 }
 

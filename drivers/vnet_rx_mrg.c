@@ -64,8 +64,9 @@ append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
 	vq->mrg_tail = m;
 }
 
-uint16_t
-vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static __rte_always_inline uint16_t
+recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	      const enum vnet_ring_kind L)
 {
 	struct vnet_virtqueue *vq = rxq;
 	struct vnet_vring *r = &vq->vr;
@@ -74,7 +75,7 @@ vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 	if (unlikely(r->broken))
 		return 0;
-	n = vnet_vring_used_ready(r);
+	n = vnet_vring_used_ready(r, L, UINT16_MAX);
 	while (taken < n && nb_rx < nb_pkts) {
 		struct vnet_net_hdr *hdr = NULL;
 		struct vnet_mrg_seg seg;
@@ -83,7 +84,7 @@ vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		uint32_t len;
 		void *cookie;
 
-		if (unlikely(!vnet_vring_get_used(r, &cookie, &len)))
+		if (unlikely(!vnet_vring_get_used(r, L, &cookie, &len)))
 			break;
 		taken++;
 		m = cookie;
@@ -136,3 +137,5 @@ vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	vnet_rx_burst_end(vq, taken);
 	return nb_rx;
 }
+
+VNET_BURSTS(vnet_recv_pkts_mrg, recv_pkts_mrg)

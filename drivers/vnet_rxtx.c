@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Split-ring rx and tx bursts. The device is not trusted: the ring core
- * (vnet_vring.h) checks every used entry before the mbuf behind it is
+ * Rx and tx bursts, written once and compiled once per ring layout (the
+ * layout is a constant argument, see vnet_vring.h). The device is not
+ * trusted: the ring checks every used entry before the mbuf behind it is
  * touched, and a violation breaks the queue until the port is reset.
  */
 #include <string.h>
@@ -22,29 +23,26 @@ vnet_rx_buf_capacity(struct rte_mempool *mp)
 	return room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : 0;
 }
 
-static inline void
-rx_post(struct vnet_virtqueue *vq, struct rte_mbuf *m)
+static __rte_always_inline void
+rx_post(struct vnet_virtqueue *vq, const enum vnet_ring_kind L, struct rte_mbuf *m)
 {
 	struct vnet_vring *r = &vq->vr;
 	uint32_t wlen = m->buf_len - RTE_PKTMBUF_HEADROOM + vq->hdr_size;
-	uint16_t id = 0;
-	struct vnet_desc *d;
+	struct vnet_chain c;
 
 	/* Callers post at most num_free buffers; stay safe if that changes. */
-	if (unlikely(!vnet_vring_take(r, 1, &id))) {
+	if (unlikely(!vnet_vring_take(r, L, 1, &c))) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-	d = &r->desc[id];
 	/* The header lands in the headroom, right before the frame. */
-	d->addr = rte_mbuf_data_iova_default(m) - vq->hdr_size;
-	d->len = wlen;
-	d->flags = VNET_DESC_F_WRITE;
-	vnet_vring_post(r, id, m, wlen);
+	vnet_vring_chain_add(r, L, &c, rte_mbuf_data_iova_default(m) - vq->hdr_size,
+			     wlen, VNET_DESC_F_WRITE);
+	vnet_vring_post(r, L, &c, m, wlen);
 }
 
-int
-vnet_rx_refill(struct vnet_virtqueue *vq)
+static __rte_always_inline int
+rx_refill(struct vnet_virtqueue *vq, const enum vnet_ring_kind L)
 {
 	struct rte_mbuf *bufs[VNET_RX_REFILL_BATCH];
 	struct vnet_vring *r = &vq->vr;
@@ -59,7 +57,7 @@ vnet_rx_refill(struct vnet_virtqueue *vq)
 			break;
 		}
 		for (i = 0; i < n; i++)
-			rx_post(vq, bufs[i]);
+			rx_post(vq, L, bufs[i]);
 		posted += n;
 	}
 	if (posted > 0)
@@ -67,24 +65,59 @@ vnet_rx_refill(struct vnet_virtqueue *vq)
 	return posted;
 }
 
-void
-vnet_rx_burst_end(struct vnet_virtqueue *vq, uint16_t taken)
+int
+vnet_rx_refill(struct vnet_virtqueue *vq)
+{
+	switch (vq->vr.kind) {
+	case VNET_KIND_PACKED:
+		return rx_refill(vq, VNET_KIND_PACKED);
+	case VNET_KIND_SPLIT_IN_ORDER:
+		return rx_refill(vq, VNET_KIND_SPLIT_IN_ORDER);
+	case VNET_KIND_PACKED_IN_ORDER:
+		return rx_refill(vq, VNET_KIND_PACKED_IN_ORDER);
+	default:
+		return rx_refill(vq, VNET_KIND_SPLIT);
+	}
+}
+
+static __rte_always_inline void
+rx_burst_end(struct vnet_virtqueue *vq, const enum vnet_ring_kind L, uint16_t taken)
 {
 	struct vnet_vring *r = &vq->vr;
 
 	if (taken > 0) {
-		vnet_vring_suppress_interrupts(r, vq->event_idx);
+		vnet_vring_suppress_interrupts(r, L, vq->event_idx);
 		if (r->num_free >= RTE_MIN((uint16_t)VNET_RX_REFILL_BATCH,
 					   (uint16_t)(r->num / 2)))
-			vnet_rx_refill(vq);
+			rx_refill(vq, L);
 	} else if (unlikely(r->num_free == r->num)) {
 		/* Ring starved earlier (no mbufs): retry so rx can recover. */
-		vnet_rx_refill(vq);
+		rx_refill(vq, L);
 	}
 }
 
-uint16_t
-vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
+void
+vnet_rx_burst_end(struct vnet_virtqueue *vq, uint16_t taken)
+{
+	switch (vq->vr.kind) {
+	case VNET_KIND_PACKED:
+		rx_burst_end(vq, VNET_KIND_PACKED, taken);
+		break;
+	case VNET_KIND_SPLIT_IN_ORDER:
+		rx_burst_end(vq, VNET_KIND_SPLIT_IN_ORDER, taken);
+		break;
+	case VNET_KIND_PACKED_IN_ORDER:
+		rx_burst_end(vq, VNET_KIND_PACKED_IN_ORDER, taken);
+		break;
+	default:
+		rx_burst_end(vq, VNET_KIND_SPLIT, taken);
+		break;
+	}
+}
+
+static __rte_always_inline uint16_t
+recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	  const enum vnet_ring_kind L)
 {
 	struct vnet_virtqueue *vq = rxq;
 	struct vnet_vring *r = &vq->vr;
@@ -93,13 +126,13 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 	if (unlikely(r->broken))
 		return 0;
-	n = RTE_MIN(vnet_vring_used_ready(r), nb_pkts);
+	n = vnet_vring_used_ready(r, L, nb_pkts);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m;
 		uint32_t len, frame;
 		void *cookie;
 
-		if (unlikely(!vnet_vring_get_used(r, &cookie, &len)))
+		if (unlikely(!vnet_vring_get_used(r, L, &cookie, &len)))
 			break;
 		m = cookie;
 		frame = vnet_rx_frame_len(len, vq->hdr_size);
@@ -137,16 +170,18 @@ vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		vnet_vq_report_broken(vq);
 		return nb_rx;
 	}
-	vnet_rx_burst_end(vq, i);
+	rx_burst_end(vq, L, i);
 	return nb_rx;
 }
 
+VNET_BURSTS(vnet_recv_pkts, recv_pkts)
+
 /* Reclaim chains the device is done with and free their mbufs. */
-static void
-tx_reclaim(struct vnet_virtqueue *vq)
+static __rte_always_inline void
+tx_reclaim(struct vnet_virtqueue *vq, const enum vnet_ring_kind L)
 {
-	vnet_vq_free_used(vq);
-	vnet_vring_suppress_interrupts(&vq->vr, vq->event_idx);
+	vnet_vq_free_used(vq, L);
+	vnet_vring_suppress_interrupts(&vq->vr, L, vq->event_idx);
 }
 
 static inline bool
@@ -157,24 +192,39 @@ tx_can_push(const struct vnet_virtqueue *vq, const struct rte_mbuf *m)
 	       rte_pktmbuf_headroom(m) >= vq->hdr_size;
 }
 
+/* One descriptor of a packet: in its indirect table, or in the ring. */
+static __rte_always_inline void
+tx_add(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
+       struct vnet_chain *c, bool ind, uint16_t *i, bool last,
+       uint64_t iova, uint32_t len)
+{
+	if (ind)
+		vnet_indirect_set(&vq->ind, L, c->id, (*i)++, iova, len, last);
+	else
+		vnet_vring_chain_add(&vq->vr, L, c, iova, len,
+				     last ? 0 : VNET_DESC_F_NEXT);
+}
+
 /* Queue one packet of need descriptors; false if the ring has no room. */
-static inline bool
-tx_enqueue(struct vnet_virtqueue *vq, struct rte_mbuf *m, bool push,
-	   uint16_t need)
+static __rte_always_inline bool
+tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
+	   struct rte_mbuf *m, bool push, uint16_t need)
 {
 	struct vnet_vring *r = &vq->vr;
-	uint16_t head = 0, cur;
+	/* Several descriptors take one ring slot and a table when they fit. */
+	bool ind = vnet_indirect_fits(&vq->ind, need);
+	uint16_t slots = ind ? 1 : need, i = 0;
 	struct rte_mbuf *seg;
+	struct vnet_chain c;
 
-	if (need > r->num_free) {
+	if (slots > r->num_free) {
 		/* Reclaim on demand: the device may have finished everything. */
-		tx_reclaim(vq);
-		if (r->broken || !vnet_vring_take(r, need, &head))
+		tx_reclaim(vq, L);
+		if (r->broken || !vnet_vring_take(r, L, slots, &c))
 			return false;
-	} else if (!vnet_vring_take(r, need, &head)) {
+	} else if (!vnet_vring_take(r, L, slots, &c)) {
 		return false;
 	}
-	cur = head;
 	if (push) {
 		void *hdr = rte_pktmbuf_prepend(m, vq->hdr_size);
 
@@ -184,33 +234,27 @@ tx_enqueue(struct vnet_virtqueue *vq, struct rte_mbuf *m, bool push,
 	} else {
 		struct vnet_net_hdr *hdrs = vq->hdr_mz->addr;
 
-		memset(&hdrs[head], 0, vq->hdr_size);
+		/* One header slot per buffer id, so it stays ours until used. */
+		memset(&hdrs[c.id], 0, vq->hdr_size);
 		if (vq->tx_offload)
-			vnet_offload_tx_hdr(&hdrs[head], m);
-		r->desc[cur].addr = vq->hdr_mz->iova +
-				    (uint64_t)head * sizeof(struct vnet_net_hdr);
-		r->desc[cur].len = vq->hdr_size;
-		r->desc[cur].flags = VNET_DESC_F_NEXT;
-		r->desc[cur].next = vnet_vring_next(r, cur);
-		cur = vnet_vring_next(r, cur);
+			vnet_offload_tx_hdr(&hdrs[c.id], m);
+		tx_add(vq, L, &c, ind, &i, false, vq->hdr_mz->iova +
+		       (uint64_t)c.id * sizeof(struct vnet_net_hdr), vq->hdr_size);
 	}
-	for (seg = m; seg != NULL; seg = seg->next) {
-		r->desc[cur].addr = rte_mbuf_data_iova(seg);
-		r->desc[cur].len = seg->data_len;
-		if (seg->next != NULL) {
-			r->desc[cur].flags = VNET_DESC_F_NEXT;
-			r->desc[cur].next = vnet_vring_next(r, cur);
-			cur = vnet_vring_next(r, cur);
-		} else {
-			r->desc[cur].flags = 0;
-		}
-	}
-	vnet_vring_post(r, head, m, 0);
+	for (seg = m; seg != NULL; seg = seg->next)
+		tx_add(vq, L, &c, ind, &i, seg->next == NULL, rte_mbuf_data_iova(seg),
+		       seg->data_len);
+	if (ind)
+		vnet_vring_chain_add(r, L, &c, vnet_indirect_iova(&vq->ind, c.id),
+				     need * (uint32_t)sizeof(struct vnet_desc),
+				     VNET_DESC_F_INDIRECT);
+	vnet_vring_post(r, L, &c, m, 0);
 	return true;
 }
 
-uint16_t
-vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static __rte_always_inline uint16_t
+xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	  const enum vnet_ring_kind L)
 {
 	struct vnet_virtqueue *vq = txq;
 	struct vnet_vring *r = &vq->vr;
@@ -220,7 +264,7 @@ vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	if (unlikely(r->broken))
 		return 0;
 	if (r->num_free < r->num / 4)
-		tx_reclaim(vq);
+		tx_reclaim(vq, L);
 	for (nb_tx = 0; nb_tx < nb_pkts && !r->broken; nb_tx++) {
 		struct rte_mbuf *m = pkts[nb_tx];
 		uint32_t len = m->pkt_len;
@@ -236,12 +280,12 @@ vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		/* Idempotent: a packet retried after a full ring is fine. */
 		if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
 			vnet_tx_ipv4_cksum(m);
-		if (!tx_enqueue(vq, m, push, (uint16_t)need))
+		if (!tx_enqueue(vq, L, m, push, (uint16_t)need))
 			break;
 		vnet_pktstats_mbuf(&vq->stats.pkt, m, len);
 		bytes += len;
 	}
-	if (r->avail_shadow != r->kicked_idx)
+	if (vnet_vring_unpublished(r, L))
 		vnet_vq_publish_and_kick(vq);
 	vq->stats.packets += nb_tx - dropped;
 	vq->stats.errors += dropped;
@@ -250,3 +294,5 @@ vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		vnet_vq_report_broken(vq);
 	return nb_tx;
 }
+
+VNET_BURSTS(vnet_xmit_pkts, xmit_pkts)

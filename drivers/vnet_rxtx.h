@@ -6,13 +6,24 @@
 
 #include <rte_mbuf.h>
 
+#include "vnet_burst.h"
 #include "vnet_virtqueue.h"
 
-uint16_t vnet_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
-uint16_t vnet_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/*
+ * One burst function per ring kind (vnet_vring_state.h), each the burst
+ * body with the kind a constant; vnet_burst.c picks them.
+ */
+#define VNET_BURSTS(name, body)                                              \
+	uint16_t name##_split(void *q, struct rte_mbuf **p, uint16_t n)      \
+	{ return body(q, p, n, VNET_KIND_SPLIT); }                           \
+	uint16_t name##_packed(void *q, struct rte_mbuf **p, uint16_t n)     \
+	{ return body(q, p, n, VNET_KIND_PACKED); }                          \
+	uint16_t name##_split_in_order(void *q, struct rte_mbuf **p, uint16_t n) \
+	{ return body(q, p, n, VNET_KIND_SPLIT_IN_ORDER); }                  \
+	uint16_t name##_packed_in_order(void *q, struct rte_mbuf **p, uint16_t n) \
+	{ return body(q, p, n, VNET_KIND_PACKED_IN_ORDER); }
 
 /* Mergeable rx buffers (vnet_rx_mrg.c); reset drops a packet in progress. */
-uint16_t vnet_recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 void vnet_rx_mrg_reset(struct vnet_virtqueue *vq);
 
 /* Tx offloads (vnet_tx_offload.c). */

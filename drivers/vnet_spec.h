@@ -152,6 +152,30 @@ struct vnet_used_elem {
 	uint32_t len;
 };
 
+/* Packed virtqueue (virtio 1.2 §2.8): little-endian, modern devices only. */
+#define VNET_PDESC_F_NEXT 1
+#define VNET_PDESC_F_WRITE 2
+#define VNET_PDESC_F_INDIRECT 4
+#define VNET_PDESC_F_AVAIL (1u << 7)
+#define VNET_PDESC_F_USED (1u << 15)
+/* Event suppression flags (§2.8.10): off_wrap matters only with DESC. */
+#define VNET_PEVENT_F_ENABLE 0
+#define VNET_PEVENT_F_DISABLE 1
+#define VNET_PEVENT_F_DESC 2
+#define VNET_PEVENT_WRAP_SHIFT 15
+
+struct vnet_pdesc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id;
+	uint16_t flags;
+};
+
+struct vnet_pevent {
+	uint16_t off_wrap;
+	uint16_t flags;
+};
+
 /* virtio_net_hdr; num_buffers is present with VERSION_1 or MRG_RXBUF */
 struct vnet_net_hdr {
 	uint8_t flags;

@@ -9,6 +9,7 @@
 #include <ethdev_driver.h>
 
 #include "vnet_conf.h"
+#include "vnet_indirect_mz.h"
 #include "vnet_intr.h"
 #include "vnet_log.h"
 #include "vnet_mq.h"
@@ -92,7 +93,8 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 		       vnet_has_feature(hw, VNET_F_ANY_LAYOUT);
 
 	/* Legacy needs 4 KiB alignment of the whole ring; modern is happy too. */
-	ring_size = vnet_ring_total_size(num, VNET_LEGACY_RING_ALIGN);
+	ring_size = vnet_vring_mem_size(hw->ring_layout, (uint16_t)num,
+					VNET_LEGACY_RING_ALIGN);
 	snprintf(mz_name, sizeof(mz_name), "vnet_%u_vq%u", hw->port_id, index);
 	vq->ring_mz = rte_memzone_reserve_aligned(mz_name, ring_size, socket,
 						  RTE_MEMZONE_IOVA_CONTIG,
@@ -105,8 +107,9 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 		vnet_vq_free(vq, true);
 		return -ENOMEM;
 	}
-	vnet_vring_init(&vq->vr, vq->ring_mz->addr, (uint16_t)num,
-			VNET_LEGACY_RING_ALIGN, vq->extra);
+	vnet_vring_init_layout(&vq->vr, hw->ring_layout, vq->ring_mz->addr,
+			       (uint16_t)num, VNET_LEGACY_RING_ALIGN, vq->extra);
+	vnet_vring_set_in_order(&vq->vr, vnet_kind_in_order(hw->ring_kind));
 	if (role == VNET_VQ_TX) {
 		snprintf(mz_name, sizeof(mz_name), "vnet_%u_vq%u_hdr",
 			 hw->port_id, index);
@@ -118,6 +121,12 @@ vnet_vq_create(struct vnet_hw *hw, enum vnet_vq_role role, uint16_t queue_id,
 			VNET_LOG(ERR, hw->name,
 				 "tx queue %u: cannot reserve header memory",
 				 queue_id);
+			vnet_vq_free(vq, true);
+			return -ENOMEM;
+		}
+		if (vnet_has_feature(hw, VNET_F_RING_INDIRECT_DESC) &&
+		    vnet_indirect_create(hw->name, hw->port_id, index, (uint16_t)num,
+					 (int)socket, &vq->ind_mz, &vq->ind) != 0) {
 			vnet_vq_free(vq, true);
 			return -ENOMEM;
 		}
@@ -141,6 +150,7 @@ vnet_vq_free(struct vnet_virtqueue *vq, bool device_quiet)
 			vnet_vq_reset_ring(vq);
 		rte_memzone_free(vq->ring_mz);
 		rte_memzone_free(vq->hdr_mz);
+		rte_memzone_free(vq->ind_mz);
 	} else {
 		for (i = 0; vq->ring_mz != NULL && i < vq->vr.num; i++)
 			held += vq->extra[i].ndescs != 0;
@@ -167,29 +177,39 @@ vnet_vq_reset_ring(struct vnet_virtqueue *vq)
 	r->io_barriers = vnet_barrier_choose(vq->hw->guest_features) ==
 			 VNET_BARRIER_IO;
 	vq->fault_reported = false;
-	vnet_vring_suppress_interrupts(r, vq->event_idx);
+	vnet_vring_suppress_interrupts(r, r->kind, vq->event_idx);
+}
+
+void
+vnet_vq_ring_addrs(const struct vnet_vring *r, rte_iova_t iova,
+		   struct vnet_queue_addrs *q)
+{
+	size_t desc, driver, device;
+
+	vnet_vring_areas(r->layout, r->num, VNET_LEGACY_RING_ALIGN, &desc,
+			 &driver, &device);
+	q->size = r->num;
+	q->desc = iova + desc;
+	q->avail = iova + driver;
+	q->used = iova + device;
 }
 
 int
 vnet_vq_attach(struct vnet_virtqueue *vq)
 {
-	rte_iova_t iova = vq->ring_mz->iova;
 	struct vnet_queue_addrs q = {
 		.index = vq->index,
-		.size = vq->vr.num,
-		.desc = iova,
-		.avail = iova + vnet_ring_avail_offset(vq->vr.num),
-		.used = iova + vnet_ring_used_offset(vq->vr.num, VNET_LEGACY_RING_ALIGN),
 		.vector = vnet_intr_vq_vector(&rte_eth_devices[vq->port_id], vq->index),
 	};
 
+	vnet_vq_ring_addrs(&vq->vr, vq->ring_mz->iova, &q);
 	return vnet_ops(vq->hw)->setup_queue(vq->hw, &q, &vq->notify_off);
 }
 
 void
 vnet_vq_publish_and_kick(struct vnet_virtqueue *vq)
 {
-	if (vnet_vring_publish(&vq->vr, vq->event_idx)) {
+	if (vnet_vring_publish(&vq->vr, vq->vr.kind, vq->event_idx)) {
 		vnet_ops(vq->hw)->notify(vq->hw, vq->index, vq->notify_off);
 		vq->stats.kicks++;
 	}

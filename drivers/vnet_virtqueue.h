@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Split virtqueue: the ring core (vnet_vring.h) plus what ties it to DPDK
- * (memzones, mbufs, stats, doorbell). Rx/tx stay format-agnostic at the
- * burst entry points, so a packed ring can be added beside it.
+ * A virtqueue: the ring (vnet_vring.h, split or packed) plus what ties it
+ * to DPDK (memzones, mbufs, stats, doorbell).
  */
 #ifndef VNET_VIRTQUEUE_H
 #define VNET_VIRTQUEUE_H
@@ -14,6 +13,7 @@
 #include <rte_memzone.h>
 
 #include "vnet_hw.h"
+#include "vnet_indirect.h"
 #include "vnet_pktstats.h"
 #include "vnet_mrg.h"
 #include "vnet_transport.h"
@@ -53,6 +53,9 @@ struct vnet_virtqueue {
 
 	/* tx: per-descriptor virtio_net_hdr for mbufs whose headroom is busy */
 	const struct rte_memzone *hdr_mz;
+	/* tx with VIRTIO_RING_F_INDIRECT_DESC: a table per buffer id */
+	const struct rte_memzone *ind_mz;
+	struct vnet_indirect ind;
 
 	struct rte_mempool *mp;   /* rx buffers */
 	/* rx with VIRTIO_NET_F_MRG_RXBUF: a packet may span bursts */
@@ -80,6 +83,9 @@ void vnet_vq_free(struct vnet_virtqueue *vq, bool device_quiet);
 void vnet_vq_reset_ring(struct vnet_virtqueue *vq);
 /* Tell the device where the ring is. */
 int vnet_vq_attach(struct vnet_virtqueue *vq);
+/* The ring's size and area addresses, for a ring at iova (any layout). */
+void vnet_vq_ring_addrs(const struct vnet_vring *r, rte_iova_t iova,
+			struct vnet_queue_addrs *q);
 
 /* Publish avail entries, then notify the device only if it asked for it. */
 void vnet_vq_publish_and_kick(struct vnet_virtqueue *vq);
@@ -98,15 +104,15 @@ void vnet_vq_fail_device(struct vnet_virtqueue *vq, uint8_t status);
  * (each validated by the ring core); returns how many. A fault stops it
  * early with r->broken set.
  */
-static inline uint16_t
-vnet_vq_free_used(struct vnet_virtqueue *vq)
+static __rte_always_inline uint16_t
+vnet_vq_free_used(struct vnet_virtqueue *vq, const enum vnet_ring_kind L)
 {
 	struct vnet_vring *r = &vq->vr;
-	uint16_t n = vnet_vring_used_ready(r), freed = 0;
+	uint16_t n = vnet_vring_used_ready(r, L, UINT16_MAX), freed = 0;
 	uint32_t len;
 	void *cookie;
 
-	while (freed < n && vnet_vring_get_used(r, &cookie, &len)) {
+	while (freed < n && vnet_vring_get_used(r, L, &cookie, &len)) {
 		rte_pktmbuf_free(cookie);
 		freed++;
 	}

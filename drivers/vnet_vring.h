@@ -1,79 +1,41 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Split-ring core: descriptor free list, chain bookkeeping and used-entry
- * validation. Every field the driver relies on (free list, chain links,
- * in-flight heads, writable lengths) lives in driver memory, in extra[];
- * the driver only writes desc[] and never reads back what the device
- * could have written there. No DPDK dependency: the datapath, the unit
- * tests and the fuzzer run this same code.
+ * The ring interface the bursts, the control queue, interrupts and queue
+ * start/stop use, whatever the layout (split: vnet_split.h, packed:
+ * vnet_packed.h). Each operation takes the ring kind (layout, in-order)
+ * as an argument: the bursts pass a constant, so every burst is compiled
+ * once per kind with no test or function pointer per packet; other
+ * callers pass r->kind.
+ * No DPDK dependency: the datapath, the unit tests and the fuzzer run
+ * this same code.
+ *
+ * A buffer: vnet_vring_take (reserve descriptors), vnet_vring_chain_add
+ * once per descriptor, vnet_vring_post; vnet_vring_publish makes the
+ * posted buffers visible and says whether to kick. The device's answers:
+ * vnet_vring_used_ready, then vnet_vring_get_used per buffer, validated.
  */
 #ifndef VNET_VRING_H
 #define VNET_VRING_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include "vnet_barrier.h"
-#include "vnet_ring.h"
-#include "vnet_spec.h"
-
-/* Driver-private state of one descriptor. */
-struct vnet_desc_extra {
-	void *cookie;   /* what a chain head carries (an mbuf); NULL if none */
-	uint32_t wlen;  /* bytes the device may write into the chain (rx) */
-	uint16_t next;  /* free list and chain link */
-	uint16_t ndescs; /* chain length at an in-flight head, else 0 */
-};
-
-/* Why a ring stopped being trusted. */
-enum vnet_ring_fault {
-	VNET_RING_OK = 0,
-	VNET_RING_IDX_JUMP,  /* used idx moved by more than the ring size */
-	VNET_RING_BAD_ID,    /* used id out of range */
-	VNET_RING_NOT_HEAD,  /* used id is not the head of an in-flight chain */
-	VNET_RING_BAD_LEN,   /* used len beyond the writable buffer */
-	VNET_RING_DEVICE,    /* the device itself failed (status) */
-	VNET_RING_BAD_NUM_BUFFERS, /* mergeable rx: num_buffers 0 or > ring */
-	VNET_RING_FAULT_COUNT,
-};
-
-extern const char *const vnet_ring_fault_names[VNET_RING_FAULT_COUNT];
-
-struct vnet_vring {
-	uint16_t num;           /* power of two */
-	uint16_t free_head;
-	uint16_t num_free;
-	uint16_t avail_shadow;  /* next avail index we will publish */
-	uint16_t kicked_idx;    /* avail index at the last notify decision */
-	uint16_t last_used;     /* next used index to consume */
-	bool io_barriers;       /* VIRTIO_F_ORDER_PLATFORM negotiated */
-	bool broken;
-	/* The first fault and the values that showed it, for the one log line. */
-	enum vnet_ring_fault fault;
-	uint32_t fault_a, fault_b;
-
-	/* Shared with the device. */
-	struct vnet_desc *desc;
-	volatile uint16_t *avail_flags;
-	volatile uint16_t *avail_idx;
-	volatile uint16_t *avail_ring;
-	volatile uint16_t *used_event;
-	volatile uint16_t *used_flags;
-	volatile uint16_t *used_idx;
-	volatile struct vnet_used_elem *used_ring;
-	volatile uint16_t *avail_event;
-	size_t mem_len;
-
-	struct vnet_desc_extra *extra; /* num entries, driver memory */
-};
+#include "vnet_in_order.h"
+#include "vnet_packed.h"
+#include "vnet_split.h"
 
 /*
- * Lay the ring out in mem (vnet_ring_total_size(num, align) bytes) with
- * extra[num] as its private state, then reset it.
+ * Lay the ring out in mem (vnet_vring_mem_size bytes) with extra[num] as
+ * its private state, then reset it.
  */
-void vnet_vring_init(struct vnet_vring *r, void *mem, uint16_t num,
-		     size_t align, struct vnet_desc_extra *extra);
+void vnet_vring_init_layout(struct vnet_vring *r, enum vnet_layout lay,
+			    void *mem, uint16_t num, size_t align,
+			    struct vnet_desc_extra *extra);
+
+/* A split ring (the layout legacy devices know). */
+static inline void
+vnet_vring_init(struct vnet_vring *r, void *mem, uint16_t num, size_t align,
+		struct vnet_desc_extra *extra)
+{
+	vnet_vring_init_layout(r, VNET_LAYOUT_SPLIT, mem, num, align, extra);
+}
 
 /*
  * Zero the shared ring and rebuild the free list. Cookies still in flight
@@ -81,117 +43,137 @@ void vnet_vring_init(struct vnet_vring *r, void *mem, uint16_t num,
  */
 void vnet_vring_reset(struct vnet_vring *r, void (*release)(void *cookie));
 
-/* Mark the ring broken; only the first fault is kept. */
-void vnet_vring_fail(struct vnet_vring *r, enum vnet_ring_fault fault,
-		     uint32_t a, uint32_t b);
+/* Complete buffers in order (VIRTIO_F_IN_ORDER negotiated); after init. */
+void vnet_vring_set_in_order(struct vnet_vring *r, bool in_order);
 
-/* Chain members after the head, following the private links. */
-static inline uint16_t
-vnet_vring_next(const struct vnet_vring *r, uint16_t id)
-{
-	return r->extra[id].next;
-}
+/* Bytes of shared memory a ring of num entries takes. */
+size_t vnet_vring_mem_size(enum vnet_layout lay, uint16_t num, size_t align);
 
 /*
- * Take a chain of n descriptors off the free list. Returns false if fewer
- * than n are free. The chain's links are extra[].next; the caller copies
- * them into desc[].next as it fills the descriptors.
+ * Offsets of the three areas the device is told about (virtio 1.2 §2.5):
+ * descriptors, driver area (split: avail), device area (split: used).
  */
-static inline bool
-vnet_vring_take(struct vnet_vring *r, uint16_t n, uint16_t *head)
-{
-	uint16_t cur, i;
+void vnet_vring_areas(enum vnet_layout lay, uint16_t num, size_t align,
+		      size_t *desc, size_t *driver, size_t *device);
 
-	if (n == 0 || n > r->num_free)
+/* Reserve need descriptors for one buffer; false if the ring is too full. */
+static __rte_always_inline bool
+vnet_vring_take(struct vnet_vring *r, const enum vnet_ring_kind k, uint16_t need,
+		struct vnet_chain *c)
+{
+	if (vnet_kind_packed(k))
+		return vnet_packed_take(r, need, c, vnet_kind_in_order(k));
+	if (vnet_kind_in_order(k)) {
+		if (!vnet_split_take_in_order(r, need, &c->id))
+			return false;
+	} else if (!vnet_split_take(r, need, &c->id)) {
 		return false;
-	*head = cur = r->free_head;
-	for (i = 1; i < n; i++)
-		cur = r->extra[cur].next;
-	r->free_head = r->extra[cur].next;
-	r->num_free -= n;
-	r->extra[*head].ndescs = n;
+	}
+	c->cur = c->id;
 	return true;
 }
 
-/* Return the in-flight chain at head to the free list. */
-static inline void
-vnet_vring_put(struct vnet_vring *r, uint16_t head)
+/*
+ * The buffer's next descriptor. flags: VNET_DESC_F_WRITE for a device-
+ * writable one, VNET_DESC_F_NEXT on every descriptor but the buffer's last
+ * (the same bits in both layouts), VNET_DESC_F_INDIRECT for a table.
+ */
+static __rte_always_inline void
+vnet_vring_chain_add(struct vnet_vring *r, const enum vnet_ring_kind k,
+		     struct vnet_chain *c, uint64_t iova, uint32_t len,
+		     uint16_t flags)
 {
-	struct vnet_desc_extra *h = &r->extra[head];
-	uint16_t cur = head, i;
-
-	for (i = 1; i < h->ndescs; i++)
-		cur = r->extra[cur].next;
-	r->extra[cur].next = r->free_head;
-	r->free_head = head;
-	r->num_free += h->ndescs;
-	h->ndescs = 0;
-	h->cookie = NULL;
-	h->wlen = 0;
+	if (vnet_kind_packed(k))
+		vnet_packed_chain_add(r, c, iova, len, flags);
+	else
+		vnet_split_chain_add(r, c, iova, len, flags);
 }
 
-/* Queue the chain at head for the device (published by vnet_vring_publish). */
-static inline void
-vnet_vring_post(struct vnet_vring *r, uint16_t head, void *cookie,
-		uint32_t wlen)
+/* The whole buffer is written: queue it for the next publish. */
+static __rte_always_inline void
+vnet_vring_post(struct vnet_vring *r, const enum vnet_ring_kind k,
+		const struct vnet_chain *c, void *cookie, uint32_t wlen)
 {
-	r->extra[head].cookie = cookie;
-	r->extra[head].wlen = wlen;
-	r->avail_ring[vnet_ring_slot(r->avail_shadow++, r->num)] = head;
+	if (vnet_kind_packed(k))
+		vnet_packed_post(r, c, cookie, wlen);
+	else
+		vnet_split_post(r, c->id, cookie, wlen);
+}
+
+/* Posted buffers not published yet. */
+static __rte_always_inline bool
+vnet_vring_unpublished(const struct vnet_vring *r, const enum vnet_ring_kind k)
+{
+	if (vnet_kind_packed(k))
+		return r->head_pending;
+	return r->avail_shadow != r->kicked_idx;
 }
 
 /*
- * Used entries ready to consume. A device cannot have used more than the
- * ring holds (virtio 1.2 §2.7.8): a larger jump breaks the ring and gives 0.
+ * Publish what was posted. Returns whether the device asked to be
+ * notified (event suppression, EVENT_IDX aware).
+ */
+static __rte_always_inline bool
+vnet_vring_publish(struct vnet_vring *r, const enum vnet_ring_kind k,
+		   bool event_idx)
+{
+	if (vnet_kind_packed(k))
+		return vnet_packed_publish(r, event_idx);
+	return vnet_split_publish(r, event_idx);
+}
+
+/* Used buffers ready to consume, at most max (0 if the ring broke). */
+static __rte_always_inline uint16_t
+vnet_vring_used_ready(struct vnet_vring *r, const enum vnet_ring_kind k,
+		      uint16_t max)
+{
+	uint16_t n;
+
+	if (vnet_kind_packed(k))
+		return vnet_packed_used_ready(r, max, vnet_kind_in_order(k));
+	n = vnet_split_used_ready(r);
+	return n < max ? n : max;
+}
+
+/*
+ * Consume one ready buffer: its cookie and the bytes the device wrote (0
+ * for a device-readable buffer). False: the entry was bad, the ring is
+ * broken (r->fault says why) and nothing was consumed.
+ */
+static __rte_always_inline bool
+vnet_vring_get_used(struct vnet_vring *r, const enum vnet_ring_kind k,
+		    void **cookie, uint32_t *len)
+{
+	if (vnet_kind_in_order(k))
+		return vnet_in_order_get_used(r, vnet_kind_packed(k), cookie, len);
+	if (vnet_kind_packed(k))
+		return vnet_packed_get_used(r, cookie, len);
+	return vnet_split_get_used(r, cookie, len);
+}
+
+/* We poll: ask the device not to interrupt. */
+static __rte_always_inline void
+vnet_vring_suppress_interrupts(struct vnet_vring *r, const enum vnet_ring_kind k,
+			       bool event_idx)
+{
+	if (vnet_kind_packed(k))
+		vnet_packed_suppress_interrupts(r);
+	else
+		vnet_split_suppress_interrupts(r, event_idx);
+}
+
+/*
+ * Ask for an interrupt at the next used buffer. Returns nonzero if the
+ * device used buffers before it could see the request: no interrupt will
+ * announce those, so the caller must not sleep on them.
  */
 static inline uint16_t
-vnet_vring_used_ready(struct vnet_vring *r)
+vnet_vring_enable_interrupts(struct vnet_vring *r, const enum vnet_ring_kind k,
+			     bool event_idx)
 {
-	uint16_t used_idx = *r->used_idx;
-	uint16_t n = vnet_ring_used_pending(used_idx, r->last_used);
-
-	/* The entries behind the index are read only after the index. */
-	vnet_ring_rmb(r->io_barriers);
-	if (n > r->num) {
-		vnet_vring_fail(r, VNET_RING_IDX_JUMP, used_idx, r->last_used);
-		return 0;
-	}
-	return n;
-}
-
-/*
- * Consume the next used entry: check it, free its chain and give back its
- * cookie and the length the device wrote. Returns false (ring broken,
- * nothing consumed) if the entry names no in-flight chain or claims more
- * bytes than the chain could take. A chain with no writable bytes (tx)
- * has its length ignored, as drivers do for device-readable buffers.
- */
-static inline bool
-vnet_vring_get_used(struct vnet_vring *r, void **cookie, uint32_t *len)
-{
-	volatile struct vnet_used_elem *e =
-		&r->used_ring[vnet_ring_slot(r->last_used, r->num)];
-	uint32_t id = e->id, l = e->len;
-	struct vnet_desc_extra *x;
-
-	if (id >= r->num) {
-		vnet_vring_fail(r, VNET_RING_BAD_ID, id, r->num);
-		return false;
-	}
-	x = &r->extra[id];
-	if (x->ndescs == 0) {
-		vnet_vring_fail(r, VNET_RING_NOT_HEAD, id, r->last_used);
-		return false;
-	}
-	if (x->wlen != 0 && l > x->wlen) {
-		vnet_vring_fail(r, VNET_RING_BAD_LEN, l, x->wlen);
-		return false;
-	}
-	r->last_used++;
-	*cookie = x->cookie;
-	*len = x->wlen != 0 ? l : 0;
-	vnet_vring_put(r, (uint16_t)id);
-	return true;
+	if (vnet_kind_packed(k))
+		return vnet_packed_enable_interrupts(r);
+	return vnet_split_enable_interrupts(r, event_idx);
 }
 
 /* Ethernet header: anything shorter is not a frame. */
@@ -207,57 +189,6 @@ vnet_rx_frame_len(uint32_t len, uint16_t hdr_size)
 	if (len < (uint32_t)hdr_size + VNET_ETHER_HDR_LEN)
 		return 0;
 	return len - hdr_size;
-}
-
-/*
- * Ask the device not to interrupt us: we poll (virtio 1.2 §2.7.10). With
- * EVENT_IDX the flag is ignored and used_event is put half a ring-index
- * space ahead, so the device only interrupts once per 32768 used entries.
- */
-static inline void
-vnet_vring_suppress_interrupts(struct vnet_vring *r, bool event_idx)
-{
-	if (event_idx)
-		*r->used_event = (uint16_t)(r->last_used + 0x8000);
-	else
-		*r->avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
-}
-
-/*
- * Ask for an interrupt at the next used entry (virtio 1.2 §2.7.10).
- * Returns the entries the device used before it could see the request:
- * no interrupt will announce those, so the caller must not sleep on them.
- */
-static inline uint16_t
-vnet_vring_enable_interrupts(struct vnet_vring *r, bool event_idx)
-{
-	if (event_idx)
-		*r->used_event = r->last_used;
-	else
-		*r->avail_flags = 0;
-	/* The request must be visible before we read the device's index. */
-	vnet_ring_mb(r->io_barriers);
-	return vnet_ring_used_pending(*r->used_idx, r->last_used);
-}
-
-/*
- * Publish the avail entries posted since the last call. Returns whether
- * the device asked to be notified (virtio 1.2 §2.7.10, §2.7.10.1).
- */
-static inline bool
-vnet_vring_publish(struct vnet_vring *r, bool event_idx)
-{
-	uint16_t old = r->kicked_idx, new = r->avail_shadow;
-
-	/* Descriptors and ring entries must be visible before the index. */
-	vnet_ring_wmb(r->io_barriers);
-	*r->avail_idx = new;
-	/* And the index before we read the device's suppression state. */
-	vnet_ring_mb(r->io_barriers);
-	r->kicked_idx = new;
-	if (event_idx)
-		return vnet_need_event(*r->avail_event, new, old);
-	return !(*r->used_flags & VNET_USED_F_NO_NOTIFY);
 }
 
 #endif

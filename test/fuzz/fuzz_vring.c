@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer target: the split-ring core the rx and tx bursts run
- * (vnet_vring.h), driven by a stream of driver and device operations.
+ * libFuzzer target: the ring the rx and tx bursts run (vnet_vring.h),
+ * split or packed, driven by a stream of driver and device operations.
  * The device may write anything anywhere in the shared ring between
  * calls; the driver side checks, after every operation, that its
  * private state is intact: the free list is in range and duplicate-free,
@@ -14,8 +14,11 @@
  * nor more bytes than the limit, and buffers held for a packet in
  * progress come back exactly once (delivered, dropped or at reset).
  *
- * Input: byte 0 picks rx or tx, the ring size (1..64), event idx and
- * mergeable rx; then operations, each an opcode byte and its operands.
+ * Input: byte 0 picks rx or tx, the ring size (1..64), event idx, the
+ * layout (bit 5: packed), mergeable rx and in-order completion (bit 7,
+ * which also picks I/O barriers); then operations, each an opcode byte
+ * and its operands. In-order adds a device that completes a batch of
+ * buffers with one used entry naming the last.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,6 +58,8 @@ static struct vnet_desc_extra extra[MAX_NUM];
 static uint8_t in_ring[MAX_NUM]; /* buffer token i is held by the ring */
 static char tokens[MAX_NUM];
 static unsigned int released;
+/* In-order: buffers come back in the order they were posted. */
+static uint32_t post_no[MAX_NUM], next_post, next_done;
 /* Mergeable rx: num_buffers the device wrote into each buffer's header. */
 static uint16_t hdr_nb[MAX_NUM];
 static struct vnet_mrg mrg;
@@ -84,12 +89,17 @@ static void
 check_state(const struct vnet_vring *r)
 {
 	static uint8_t seen[MAX_NUM];
-	unsigned int busy = 0, i;
+	unsigned int busy = 0, ids = 0, i;
 	uint16_t cur = r->free_head;
 
 	CHECK(r->num_free <= r->num);
 	memset(seen, 0, r->num);
-	for (i = 0; i < r->num_free; i++) {
+	for (i = 0; i < r->num; i++)
+		ids += r->extra[i].ndescs != 0;
+	/* Split: one free descriptor per list entry; packed: one free id. */
+	/* Packed in-order takes ids from the ring slots, not the list. */
+	for (i = 0; i < (r->layout == VNET_LAYOUT_SPLIT ? r->num_free :
+			 r->kind == VNET_KIND_PACKED ? r->num - ids : 0); i++) {
 		CHECK(cur < r->num && !seen[cur]);
 		seen[cur] = 1;
 		cur = r->extra[cur].next;
@@ -144,40 +154,36 @@ mrg_take(struct vnet_vring *r, unsigned int id, uint32_t len)
 static void
 driver_post(struct vnet_vring *r, bool rx, struct input *in)
 {
-	uint16_t n = rx ? 1 : (uint16_t)(take(in, 1) % 5 + 1);
-	uint16_t head, cur, i;
+	uint16_t n = rx ? 1 : (uint16_t)(take(in, 1) % 5 + 1), i;
+	struct vnet_chain c;
 
-	if (!vnet_vring_take(r, n, &head))
+	if (!vnet_vring_take(r, r->kind, n, &c))
 		return;
-	cur = head;
-	for (i = 0; i < n; i++) {
-		r->desc[cur].addr = 0x100000u + (uint64_t)cur * BUF;
-		r->desc[cur].len = rx ? BUF + HDR : 64;
-		r->desc[cur].flags = rx ? VNET_DESC_F_WRITE : 0;
-		if (i + 1 < n) {
-			r->desc[cur].flags |= VNET_DESC_F_NEXT;
-			r->desc[cur].next = vnet_vring_next(r, cur);
-			cur = vnet_vring_next(r, cur);
-		}
-	}
-	CHECK(!in_ring[head]);
-	in_ring[head] = 1;
-	vnet_vring_post(r, head, &tokens[head], rx ? BUF + HDR : 0);
+	for (i = 0; i < n; i++)
+		vnet_vring_chain_add(r, r->kind, &c, 0x100000u + (uint64_t)i * BUF,
+				     rx ? BUF + HDR : 64, (rx ? VNET_DESC_F_WRITE : 0) |
+				     (i + 1 < n ? VNET_DESC_F_NEXT : 0));
+	CHECK(c.id < r->num && !in_ring[c.id]);
+	in_ring[c.id] = 1;
+	post_no[c.id] = next_post++;
+	vnet_vring_post(r, r->kind, &c, &tokens[c.id], rx ? BUF + HDR : 0);
 }
 
 /* The driver consumes what the device says it used, as the bursts do. */
 static void
 driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 {
-	uint16_t n = vnet_vring_used_ready(r);
+	uint16_t n = vnet_vring_used_ready(r, r->kind, UINT16_MAX);
 	uint32_t len;
 	void *cookie;
 
-	while (n-- > 0 && vnet_vring_get_used(r, &cookie, &len)) {
+	while (n-- > 0 && vnet_vring_get_used(r, r->kind, &cookie, &len)) {
 		char *t = cookie;
 
 		CHECK(t >= tokens && t < tokens + MAX_NUM && in_ring[t - tokens]);
 		in_ring[t - tokens] = 0;
+		if (vnet_kind_in_order(r->kind))
+			CHECK(post_no[t - tokens] == next_done++);
 		if (rx) {
 			uint32_t frame = vnet_rx_frame_len(len, HDR);
 
@@ -189,7 +195,63 @@ driver_consume(struct vnet_vring *r, bool rx, bool event_idx, bool mrg_on)
 			CHECK(len == 0);
 		}
 	}
-	vnet_vring_suppress_interrupts(r, event_idx);
+	vnet_vring_suppress_interrupts(r, r->kind, event_idx);
+}
+
+/* Split: the next k avail heads complete; only the last gets an entry. */
+static void
+split_device_batch(struct vnet_vring *r, uint16_t *dev_avail, struct input *in,
+		   bool mrg_on)
+{
+	uint16_t k = (uint16_t)(take(in, 1) % 4 + 1), u = *r->used_idx, id;
+
+	if ((uint16_t)(*r->avail_idx - *dev_avail) < k)
+		return;
+	*dev_avail = (uint16_t)(*dev_avail + k);
+	id = r->avail_ring[vnet_ring_slot((uint16_t)(*dev_avail - 1), r->num)];
+	r->used_ring[vnet_ring_slot(u, r->num)].id = id;
+	r->used_ring[vnet_ring_slot(u, r->num)].len = take(in, 2);
+	if (mrg_on)
+		hdr_nb[id % MAX_NUM] = (uint16_t)(take(in, 1) % (r->num + 2));
+	*r->used_idx = (uint16_t)(u + k);
+}
+
+/*
+ * A well-behaved packed device: the next k available buffers, one used
+ * descriptor in place of the first (k > 1 only in order, §2.8.9).
+ */
+static void
+packed_device_batch(struct vnet_vring *r, uint16_t *slot, bool *wrap, uint16_t k,
+		    uint32_t len, struct input *in, bool mrg_on)
+{
+	volatile struct vnet_pdesc *d = r->pdesc;
+	uint16_t head = *slot, s = head, id = 0;
+	uint16_t flags, n = 0, i;
+	bool w = *wrap;
+
+	for (i = 0; i < k; i++) {
+		flags = d[s].flags;
+		if ((bool)(flags & VNET_PDESC_F_AVAIL) != w ||
+		    (bool)(flags & VNET_PDESC_F_USED) == w)
+			break;
+		do {
+			flags = d[s].flags;
+			id = d[s].id;
+			if (++s == r->num) {
+				s = 0;
+				w = !w;
+			}
+		} while ((flags & VNET_PDESC_F_NEXT) && ++n < r->num);
+	}
+	if (i == 0)
+		return;
+	d[head].id = id;
+	d[head].len = len;
+	d[head].flags = *wrap ? VNET_PDESC_WRAP_BITS : 0;
+	if (mrg_on)
+		hdr_nb[id % MAX_NUM] = (uint16_t)(take(in, 1) % (r->num + 2));
+	*slot = s;
+	*wrap = w;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -201,9 +263,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vnet_vring r;
 	uint32_t mode = take(&in, 1);
 	bool rx = mode & 1, event_idx = mode & 2, mrg_on = rx && (mode & 0x40);
+	enum vnet_layout lay = mode & 0x20 ? VNET_LAYOUT_PACKED : VNET_LAYOUT_SPLIT;
 	/* 1..64 entries: larger rings add no logic, only slower checks. */
 	uint16_t num = (uint16_t)(1u << ((mode >> 2) % 7));
 	uint16_t dev_avail = 0; /* a well-behaved device's position */
+	bool dev_wrap = true;   /* and its wrap counter (packed) */
 	unsigned int ops = 0;
 
 	memset(in_ring, 0, sizeof(in_ring));
@@ -211,12 +275,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vnet_mrg_reset(&mrg);
 	drop_held();
 	released = 0;
-	vnet_vring_init(&r, ring_mem, num, 4096, extra);
+	next_post = next_done = 0;
+	vnet_vring_init_layout(&r, lay, ring_mem, num, 4096, extra);
 	r.io_barriers = mode & 0x80;
+	vnet_vring_set_in_order(&r, mode & 0x80);
 	CHECK(r.mem_len <= sizeof(ring_mem));
 
 	while (in.left > 0 && ops++ < 512) {
-		uint32_t op = take(&in, 1) % 8;
+		uint32_t op = take(&in, 1) % 10;
 
 		switch (op) {
 		case 0:
@@ -224,23 +290,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				driver_post(&r, rx, &in);
 			break;
 		case 1:
-			(void)vnet_vring_publish(&r, event_idx);
+			(void)vnet_vring_publish(&r, r.kind, event_idx);
 			break;
 		case 2: { /* the device writes any used entry */
 			uint32_t slot = take(&in, 1), id = take(&in, 4), len = take(&in, 4);
 
-			r.used_ring[slot % num].id = id;
-			r.used_ring[slot % num].len = len;
+			if (lay == VNET_LAYOUT_PACKED) { /* any flags: half, wrong lap */
+				r.pdesc[slot % num].id = (uint16_t)id;
+				r.pdesc[slot % num].len = len;
+				r.pdesc[slot % num].flags = (uint16_t)take(&in, 2);
+			} else {
+				r.used_ring[slot % num].id = id;
+				r.used_ring[slot % num].len = len;
+			}
 			if (mrg_on) /* and any num_buffers into that buffer */
 				hdr_nb[id % MAX_NUM] = (uint16_t)take(&in, 2);
 			break;
 		}
-		case 3: /* the device moves its used index anywhere */
-			*r.used_idx = (uint16_t)take(&in, 2);
+		case 3: /* the device moves its used index or its event area anywhere */
+			if (lay == VNET_LAYOUT_PACKED) {
+				r.device_event->flags = (uint16_t)take(&in, 1) % 4;
+				r.device_event->off_wrap = (uint16_t)take(&in, 2);
+			} else {
+				*r.used_idx = (uint16_t)take(&in, 2);
+			}
 			break;
 		case 4: { /* a well-behaved device completes the oldest buffer */
-			uint16_t u = *r.used_idx;
+			uint16_t u;
 
+			if (lay == VNET_LAYOUT_PACKED) {
+				packed_device_batch(&r, &dev_avail, &dev_wrap, 1,
+						    take(&in, 2), &in, mrg_on);
+				break;
+			}
+			u = *r.used_idx;
 			if (dev_avail == *r.avail_idx)
 				break;
 			r.used_ring[vnet_ring_slot(u, num)].id =
@@ -271,12 +354,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vnet_vring_reset(&r, release);
 			CHECK(released == held);
 			CHECK(!r.broken && r.num_free == num);
+			next_done = next_post;
 			dev_avail = 0;
+			dev_wrap = true;
 			/* The burst's reset frees a packet in progress too. */
 			vnet_mrg_reset(&mrg);
 			drop_held();
 			break;
 		}
+		case 9: /* an in-order device: one used entry for up to 4 buffers */
+			if (lay == VNET_LAYOUT_PACKED)
+				packed_device_batch(&r, &dev_avail, &dev_wrap,
+						    (uint16_t)(take(&in, 1) % 4 + 1),
+						    take(&in, 2), &in, mrg_on);
+			else
+				split_device_batch(&r, &dev_avail, &in, mrg_on);
+			break;
+		case 8: /* the application arms the rx interrupt, then polls again */
+			(void)vnet_vring_enable_interrupts(&r, r.kind, event_idx);
+			vnet_vring_suppress_interrupts(&r, r.kind, event_idx);
+			break;
 		}
 		/* Driver state changes only in the driver's own operations. */
 		if (op == 0 || op == 5 || op == 7)

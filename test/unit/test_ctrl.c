@@ -226,7 +226,69 @@ struct fake {
 	size_t seen_len;
 	unsigned int seen_descs;
 	bool layout_ok;
+	bool dev_wrap; /* packed: the device's wrap counter */
 };
+
+/* The ring kind the fake device's queue is laid out as (every kind runs). */
+static enum vnet_layout fake_layout;
+static bool fake_in_order;
+
+/* The device reads one descriptor of a command; returns whether more follow. */
+static bool
+device_read(struct fake *f, uint64_t addr, uint32_t len, uint16_t flags, uint8_t **ack)
+{
+	uint8_t *p = (uint8_t *)(uintptr_t)addr;
+
+	if (flags & VNET_DESC_F_WRITE) {
+		f->layout_ok &= len == 1 && !(flags & VNET_DESC_F_NEXT);
+		*ack = p;
+	} else {
+		f->layout_ok &= *ack == NULL && f->seen_len + len <= sizeof(f->seen);
+		if (f->layout_ok)
+			memcpy(f->seen + f->seen_len, p, len);
+		f->seen_len += len;
+	}
+	return flags & VNET_DESC_F_NEXT;
+}
+
+static void
+device_ack(struct fake *f, uint8_t *ack)
+{
+	if (ack != NULL && f->mode != D_NO_ACK)
+		*ack = f->mode == D_ERR ? VNET_CTRL_ERR : f->mode == D_ACK7 ? 7 : VNET_CTRL_OK;
+}
+
+/* Packed (virtio 1.2 §2.8): the next available chain, used in place. */
+static void
+device_serve_packed(struct fake *f)
+{
+	struct vnet_vring *r = &f->q.vr;
+	volatile struct vnet_pdesc *d = r->pdesc;
+	uint16_t head = f->last_avail, s = head, id = 0, fl = d[head].flags;
+	bool w = f->dev_wrap, more = true;
+	uint8_t *ack = NULL;
+	unsigned int n = 0;
+
+	if ((bool)(fl & VNET_PDESC_F_AVAIL) != w || (bool)(fl & VNET_PDESC_F_USED) == w)
+		return;
+	f->seen_len = 0;
+	f->layout_ok = true;
+	while (more && n++ < 8) {
+		more = device_read(f, d[s].addr, d[s].len, d[s].flags, &ack);
+		id = d[s].id;
+		if (++s == r->num) {
+			s = 0;
+			w = !w;
+		}
+	}
+	f->seen_descs = n;
+	device_ack(f, ack);
+	d[head].id = f->mode == D_BAD_ID ? r->num + 3 : id;
+	d[head].len = f->mode == D_BAD_LEN ? 100 : 1;
+	d[head].flags = f->dev_wrap ? VNET_PDESC_F_AVAIL | VNET_PDESC_F_USED : 0;
+	f->last_avail = s;
+	f->dev_wrap = w;
+}
 
 /* The device consumes one chain: reads it, writes the ack, uses it. */
 static void
@@ -238,6 +300,10 @@ device_serve(struct fake *f)
 	uint8_t *ack = NULL;
 	unsigned int n = 0;
 
+	if (r->layout == VNET_LAYOUT_PACKED) {
+		device_serve_packed(f);
+		return;
+	}
 	if (f->last_avail == *r->avail_idx)
 		return;
 	head = r->avail_ring[f->last_avail++ & (r->num - 1)];
@@ -246,25 +312,14 @@ device_serve(struct fake *f)
 	f->layout_ok = true;
 	for (;;) {
 		struct vnet_desc *d = &r->desc[id];
-		uint8_t *p = (uint8_t *)(uintptr_t)d->addr;
 
 		n++;
-		if (d->flags & VNET_DESC_F_WRITE) {
-			f->layout_ok &= d->len == 1 && !(d->flags & VNET_DESC_F_NEXT);
-			ack = p;
-		} else {
-			f->layout_ok &= ack == NULL && f->seen_len + d->len <= sizeof(f->seen);
-			if (f->layout_ok)
-				memcpy(f->seen + f->seen_len, p, d->len);
-			f->seen_len += d->len;
-		}
-		if (!(d->flags & VNET_DESC_F_NEXT) || n > 8)
+		if (!device_read(f, d->addr, d->len, d->flags, &ack) || n > 8)
 			break;
 		id = d->next;
 	}
 	f->seen_descs = n;
-	if (ack != NULL && f->mode != D_NO_ACK)
-		*ack = f->mode == D_ERR ? VNET_CTRL_ERR : f->mode == D_ACK7 ? 7 : VNET_CTRL_OK;
+	device_ack(f, ack);
 	ui = *r->used_idx;
 	r->used_ring[ui & (r->num - 1)].id = f->mode == D_BAD_ID ? r->num + 3 : head;
 	r->used_ring[ui & (r->num - 1)].len = f->mode == D_BAD_LEN ? 100 : 1;
@@ -301,14 +356,16 @@ static void
 fake_init(struct fake *f, uint16_t num)
 {
 	memset(f, 0, sizeof(*f));
-	f->ring = aligned_alloc(4096, vnet_ring_total_size(num, 4096));
+	f->ring = aligned_alloc(4096, vnet_vring_mem_size(fake_layout, num, 4096));
+	f->dev_wrap = true;
 	f->buf = malloc(VNET_CTRL_BUF_SIZE);
 	memset(f->buf, 0, VNET_CTRL_BUF_SIZE);
 	f->q.buf = f->buf;
 	f->q.buf_iova = (uint64_t)(uintptr_t)f->buf; /* the fake device reads host memory */
 	f->q.timeout_us = 5000;
 	f->q.env = (struct vnet_ctrlq_env){ f_notify, f_now, f_pause, f };
-	vnet_ctrlq_init(&f->q, f->ring, num, 4096, f->extra);
+	vnet_ctrlq_init(&f->q, fake_layout, f->ring, num, 4096, f->extra);
+	vnet_vring_set_in_order(&f->q.vr, fake_in_order);
 }
 
 static void
@@ -376,6 +433,7 @@ test_exec(void)
 			vnet_ctrlq_reset(&f.q);
 			f.mode = D_OK;
 			f.last_avail = 0;
+			f.dev_wrap = true;
 			TAP_EQ(vnet_ctrlq_exec(&f.q, &c, &ack), VNET_CTRLQ_OK,
 			       "%s: after a reset the queue works again", exec_rows[i].name);
 		}
@@ -487,8 +545,17 @@ main(void)
 	test_layout();
 	test_names_and_deps();
 	test_queue_map();
-	test_exec();
-	test_exec_wire();
+	/* The control queue on every ring kind: split, packed, each in order. */
+	for (fake_layout = 0; fake_layout < VNET_LAYOUT_COUNT; fake_layout++) {
+		for (fake_in_order = false;; fake_in_order = true) {
+			printf("# control queue on a %s ring%s\n",
+			       vnet_layout_names[fake_layout], fake_in_order ? ", in order" : "");
+			test_exec();
+			test_exec_wire();
+			if (fake_in_order)
+				break;
+		}
+	}
 	test_rss_decide();
 	return tap_done();
 }

@@ -27,6 +27,10 @@ static const struct {
 	{ "Speed=100", "unknown devarg 'Speed'", "valid: force_legacy" },
 	{ "iommu=1", "unknown devarg 'iommu'", "valid: force_legacy" },
 	{ "event_idx=1,force_legacy=x", "force_legacy='x'", "use 0 or 1" },
+	{ "packed=2", "packed='2'", "use 0 or 1" },
+	{ "in_order=yes", "in_order='yes'", "use 0 or 1" },
+	{ "indirect=", "indirect=''", "use 0 or 1" },
+	{ "Packed=1", "unknown devarg 'Packed'", "packed=<0|1>" },
 };
 
 static void
@@ -57,6 +61,13 @@ main(void)
 	TAP_EQ(vnet_devargs_parse("force_legacy=1,event_idx=0,speed=10000", &da, err, sizeof(err)), 0,
 	       "all keys");
 	TAP_OK(da.force_legacy && !da.event_idx && da.speed == 10000, "all values applied");
+	TAP_EQ(vnet_devargs_parse(NULL, &da, err, sizeof(err)), 0, "ring devargs: none given");
+	TAP_OK(da.packed && da.in_order && da.indirect && da.ring_explicit == 0,
+	       "ring features default to 1 (use when offered), none given explicitly");
+	TAP_EQ(vnet_devargs_parse("packed=0,indirect=1", &da, err, sizeof(err)), 0,
+	       "packed=0,indirect=1");
+	TAP_OK(!da.packed && da.in_order && da.indirect, "packed off, the others on");
+	TAP_EQ(da.ring_explicit, 1u << 0 | 1u << 2, "packed and indirect marked as given");
 
 	err[0] = '\0';
 	TAP_EQ(vnet_devargs_parse("force_legasy=1", &da, err, sizeof(err)), -EINVAL, "unknown key fails");

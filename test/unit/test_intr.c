@@ -200,12 +200,12 @@ test_suppression(bool event_idx, uint16_t start)
 	r.last_used = start;
 	*r.used_idx = start;
 
-	vnet_vring_suppress_interrupts(&r, event_idx);
+	vnet_split_suppress_interrupts(&r, event_idx);
 	TAP_EQ(device_use(&r, event_idx, 200), 0, "%s @%u: suppressed, 200 used, no interrupt",
 	       m, start);
 	r.last_used = *r.used_idx; /* the driver drained them */
 
-	TAP_EQ(vnet_vring_enable_interrupts(&r, event_idx), 0,
+	TAP_EQ(vnet_split_enable_interrupts(&r, event_idx), 0,
 	       "%s @%u: enable with nothing pending reports 0", m, start);
 	TAP_EQ(device_use(&r, event_idx, 1), 1, "%s @%u: armed, first used entry interrupts",
 	       m, start);
@@ -214,9 +214,9 @@ test_suppression(bool event_idx, uint16_t start)
 		       "%s @%u: one interrupt until the driver re-arms", m, start);
 
 	/* Entries used while we were not looking: enable must say so. */
-	vnet_vring_suppress_interrupts(&r, event_idx);
+	vnet_split_suppress_interrupts(&r, event_idx);
 	device_use(&r, event_idx, 3);
-	TAP_EQ(vnet_vring_enable_interrupts(&r, event_idx),
+	TAP_EQ(vnet_split_enable_interrupts(&r, event_idx),
 	       (uint16_t)(*r.used_idx - r.last_used),
 	       "%s @%u: enable reports the entries used before it", m, start);
 	free(mem);

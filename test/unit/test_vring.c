@@ -80,22 +80,22 @@ test_take_put(void)
 	rig_init(&g, 8);
 	TAP_EQ(g.r.num_free, 8, "fresh ring: all 8 descriptors free");
 	TAP_EQ(free_list_distinct(&g.r), 8, "free list visits 8 distinct descriptors");
-	TAP_OK(vnet_vring_take(&g.r, 1, &a), "take 1");
-	TAP_OK(vnet_vring_take(&g.r, 3, &b), "take a chain of 3");
+	TAP_OK(vnet_split_take(&g.r, 1, &a), "take 1");
+	TAP_OK(vnet_split_take(&g.r, 3, &b), "take a chain of 3");
 	TAP_EQ(g.r.extra[b].ndescs, 3, "head records the chain length");
 	TAP_OK(b != a, "chain head differs from the single");
 	TAP_EQ(g.r.num_free, 4, "4 left");
-	TAP_OK(!vnet_vring_take(&g.r, 5, &c), "a chain of 5 does not fit in 4");
+	TAP_OK(!vnet_split_take(&g.r, 5, &c), "a chain of 5 does not fit in 4");
 	TAP_EQ(g.r.num_free, 4, "a refused take changes nothing");
-	TAP_OK(!vnet_vring_take(&g.r, 0, &c), "an empty chain is refused");
-	TAP_OK(vnet_vring_take(&g.r, 4, &c), "exactly the rest fits");
+	TAP_OK(!vnet_split_take(&g.r, 0, &c), "an empty chain is refused");
+	TAP_OK(vnet_split_take(&g.r, 4, &c), "exactly the rest fits");
 	TAP_EQ(g.r.num_free, 0, "ring exhausted");
-	TAP_OK(!vnet_vring_take(&g.r, 1, &a), "nothing more to take");
-	vnet_vring_put(&g.r, b);
+	TAP_OK(!vnet_split_take(&g.r, 1, &a), "nothing more to take");
+	vnet_split_put(&g.r, b);
 	TAP_EQ(g.r.num_free, 3, "putting the 3-chain back frees 3");
 	TAP_EQ(free_list_distinct(&g.r), 3, "and they are distinct");
 	TAP_EQ(g.r.extra[b].ndescs, 0, "the head is no longer in flight");
-	vnet_vring_put(&g.r, c);
+	vnet_split_put(&g.r, c);
 	TAP_EQ(g.r.num_free, 7, "and the 4-chain: 7 free");
 	TAP_EQ(free_list_distinct(&g.r), 7, "7 distinct on the list");
 	rig_fini(&g);
@@ -113,7 +113,7 @@ test_device_cannot_steer_free_list(void)
 	/* A hostile device scribbles every desc[].next it can reach. */
 	for (i = 0; i < 16; i++)
 		g.r.desc[i].next = 0xbeef;
-	while (vnet_vring_take(&g.r, 1, &h)) {
+	while (vnet_split_take(&g.r, 1, &h)) {
 		TAP_OK(h < 16, "take %u returns an in-range id (%u)", seen, h);
 		dup |= owned[h];
 		owned[h] = 1;
@@ -136,11 +136,11 @@ test_wrap(void)
 	rig_init(&g, 4);
 	/* 20000 post/use cycles: the 16-bit indexes wrap more than once. */
 	for (round = 0; round < 20000 && ok; round++) {
-		ok &= vnet_vring_take(&g.r, 2, &h);
-		vnet_vring_post(&g.r, h, &g.cookies[round % 64], 0);
+		ok &= vnet_split_take(&g.r, 2, &h);
+		vnet_split_post(&g.r, h, &g.cookies[round % 64], 0);
 		device_use(&g, h, 0);
-		ok &= vnet_vring_used_ready(&g.r) == 1;
-		ok &= vnet_vring_get_used(&g.r, &cookie, &len);
+		ok &= vnet_split_used_ready(&g.r) == 1;
+		ok &= vnet_split_get_used(&g.r, &cookie, &len);
 		ok &= cookie == &g.cookies[round % 64];
 		ok &= g.r.num_free == 4;
 	}
@@ -181,15 +181,15 @@ test_faults(void)
 		bool got;
 
 		rig_init(&g, 8);
-		vnet_vring_take(&g.r, 1, &h);
-		vnet_vring_post(&g.r, h, &g.cookies[0], 2048);
+		vnet_split_take(&g.r, 1, &h);
+		vnet_split_post(&g.r, h, &g.cookies[0], 2048);
 		if (fc->idx_jump) {
 			*g.r.used_idx = fc->idx_jump;
-			TAP_EQ(vnet_vring_used_ready(&g.r), 0, "%s: nothing ready", fc->what);
+			TAP_EQ(vnet_split_used_ready(&g.r), 0, "%s: nothing ready", fc->what);
 		} else {
 			device_use(&g, fc->id_abs ? fc->id_abs : h + fc->id_delta, fc->len);
-			TAP_EQ(vnet_vring_used_ready(&g.r), 1, "%s: one entry ready", fc->what);
-			got = vnet_vring_get_used(&g.r, &cookie, &len);
+			TAP_EQ(vnet_split_used_ready(&g.r), 1, "%s: one entry ready", fc->what);
+			got = vnet_split_get_used(&g.r, &cookie, &len);
 			TAP_OK(!got && cookie == NULL, "%s: entry refused", fc->what);
 		}
 		TAP_OK(g.r.broken, "%s: ring broken", fc->what);
@@ -214,14 +214,14 @@ test_double_use(void)
 	void *cookie;
 
 	rig_init(&g, 8);
-	vnet_vring_take(&g.r, 1, &h);
-	vnet_vring_post(&g.r, h, &g.cookies[1], 2048);
+	vnet_split_take(&g.r, 1, &h);
+	vnet_split_post(&g.r, h, &g.cookies[1], 2048);
 	device_use(&g, h, 100);
 	device_use(&g, h, 100);
-	TAP_EQ(vnet_vring_used_ready(&g.r), 2, "two entries for one buffer");
-	TAP_OK(vnet_vring_get_used(&g.r, &cookie, &len) && len == 100 &&
+	TAP_EQ(vnet_split_used_ready(&g.r), 2, "two entries for one buffer");
+	TAP_OK(vnet_split_get_used(&g.r, &cookie, &len) && len == 100 &&
 	       cookie == &g.cookies[1], "the first is taken with its length");
-	TAP_OK(!vnet_vring_get_used(&g.r, &cookie, &len), "the second is refused");
+	TAP_OK(!vnet_split_get_used(&g.r, &cookie, &len), "the second is refused");
 	TAP_EQ(g.r.fault, VNET_RING_NOT_HEAD, "as not an in-flight head");
 	TAP_EQ(g.r.num_free, 8, "the buffer was freed once");
 	rig_fini(&g);
@@ -236,11 +236,11 @@ test_tx_len_ignored(void)
 	void *cookie;
 
 	rig_init(&g, 8);
-	vnet_vring_take(&g.r, 3, &h);
-	vnet_vring_post(&g.r, h, &g.cookies[2], 0);
+	vnet_split_take(&g.r, 3, &h);
+	vnet_split_post(&g.r, h, &g.cookies[2], 0);
 	device_use(&g, h, 123456);
-	vnet_vring_used_ready(&g.r);
-	TAP_OK(vnet_vring_get_used(&g.r, &cookie, &len), "device-readable chain: len is not checked");
+	vnet_split_used_ready(&g.r);
+	TAP_OK(vnet_split_get_used(&g.r, &cookie, &len), "device-readable chain: len is not checked");
 	TAP_EQ(len, 0, "and reported as 0");
 	TAP_EQ(g.r.num_free, 8, "the whole chain is back");
 	rig_fini(&g);
@@ -262,24 +262,24 @@ test_publish(void)
 	uint16_t h;
 
 	rig_init(&g, 8);
-	vnet_vring_take(&g.r, 1, &h);
-	vnet_vring_post(&g.r, h, &g.cookies[0], 100);
+	vnet_split_take(&g.r, 1, &h);
+	vnet_split_post(&g.r, h, &g.cookies[0], 100);
 	TAP_EQ(*g.r.avail_idx, 0, "posting does not publish");
 	*g.r.avail_event = 0;
-	TAP_OK(vnet_vring_publish(&g.r, true), "event idx: kick when avail passes avail_event");
+	TAP_OK(vnet_split_publish(&g.r, true), "event idx: kick when avail passes avail_event");
 	TAP_EQ(*g.r.avail_idx, 1, "avail idx published");
 	TAP_EQ(g.r.kicked_idx, 1, "kick decision recorded");
-	vnet_vring_take(&g.r, 1, &h);
-	vnet_vring_post(&g.r, h, &g.cookies[1], 100);
+	vnet_split_take(&g.r, 1, &h);
+	vnet_split_post(&g.r, h, &g.cookies[1], 100);
 	*g.r.avail_event = 5;
-	TAP_OK(!vnet_vring_publish(&g.r, true), "event idx: no kick before avail_event");
-	vnet_vring_take(&g.r, 1, &h);
-	vnet_vring_post(&g.r, h, &g.cookies[2], 100);
+	TAP_OK(!vnet_split_publish(&g.r, true), "event idx: no kick before avail_event");
+	vnet_split_take(&g.r, 1, &h);
+	vnet_split_post(&g.r, h, &g.cookies[2], 100);
 	*g.r.used_flags = VNET_USED_F_NO_NOTIFY;
-	TAP_OK(!vnet_vring_publish(&g.r, false), "flags: NO_NOTIFY suppresses the kick");
+	TAP_OK(!vnet_split_publish(&g.r, false), "flags: NO_NOTIFY suppresses the kick");
 	*g.r.used_flags = 0;
-	TAP_OK(vnet_vring_publish(&g.r, false), "flags: kick otherwise");
-	vnet_vring_suppress_interrupts(&g.r, true);
+	TAP_OK(vnet_split_publish(&g.r, false), "flags: kick otherwise");
+	vnet_split_suppress_interrupts(&g.r, true);
 	TAP_EQ(*g.r.used_event, 0x8000, "used_event kept half the index space ahead");
 	rig_fini(&g);
 }
