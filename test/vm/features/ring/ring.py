@@ -337,7 +337,12 @@ def table(rows):
         by.setdefault(key(r), {})[r['driver']] = r
     out = ['%-18s %-12s | %9s %6s %9s | %9s %9s' % (
         'layout', 'phase', 'vnet pkts', 'ok', 'kicks/1k', 'virtio pk', 'kicks/1k')]
-    for k in sorted(by, key=lambda k: [r for r in rows if key(r) == k][0]['order']):
+    layouts = ['packed', 'packed-io', 'split-io', 'split']
+
+    def order(k):
+        first = min(r['order'] for r in rows if key(r) == k)
+        return (layouts.index(k[0]) if k[0] in layouts else len(layouts), first)
+    for k in sorted(by, key=order):
         v, w = by[k].get('vnet'), by[k].get('virtio')
         out.append('%-18s %-12s | %9s %6s %9s | %9s %9s' % (
             k[0], k[1], v['packets'] if v else '-', ('PASS' if v['ok'] else 'FAIL') if v else '-',
