@@ -136,10 +136,11 @@ class Env:
             return None
         return lambda ports, sockdir: self.backend(self.dir, ports, sockdir)
 
-    def testpmd(self, name, dev, eal=(), app=(), timeout=90, level='info'):
-        """Start a guest testpmd on dev ('BDF[,devargs]') with net_vnet; wait until
-        it shows its prompt or exits (a refused EAL init exits)."""
-        a = ['-d', self.plugin, '--lcores', '0@0,1@0', '-a', dev,
+    def testpmd(self, name, dev, eal=(), app=(), timeout=90, level='info', plugin=True):
+        """Start a guest testpmd on dev ('BDF[,devargs]') with net_vnet (plugin=False:
+        no -d, so DPDK's net_virtio probes it); wait until it shows its prompt or
+        exits (a refused EAL init exits)."""
+        a = (['-d', self.plugin] if plugin else []) + ['--lcores', '0@0,1@0', '-a', dev,
              '--file-prefix=rb' + re.sub(r'[^a-z0-9]', '', name),
              '--log-level=pmd.net.vnet:' + level] + list(eal)
         tp = vmlib.GuestTestpmd(self.guest, name, a,
