@@ -14,7 +14,7 @@ last second, timed on the host (TimedSide): the host Mpps; the guest's
 counter over the whole phase: the guest Mpps; notifies: net_vnet's kicks
 xstats, and for both drivers the kick eventfds' counts read from
 /proc/<backend>/fdinfo (DPDK's vhost backend polls and never reads them, so
-each count is the number of guest notifies QEMU forwarded).  After the
+each count is the number of guest notifies QEMU forwarded; ring.py counts them).  After the
 throughput runs, one short run per driver reads the guest testpmd forwarding
 lcore's /proc/<pid>/task/<tid>/io (syscr + syscw) before and after each phase.
 
@@ -39,6 +39,11 @@ import matrix
 import traffic
 import vmlib
 from vmlib import VMError
+
+sys.path.insert(0, os.path.join(vmlib.HERE, 'features', 'ring'))
+# Notifies counted from outside: the growth of the vhost-user kick eventfds
+# the backend shares with QEMU (the polling backend never reads them).
+from ring import outside_kicks, vhost_eventfds  # noqa: E402
 
 # ---------------------------------------------------------------- tables
 
@@ -173,21 +178,6 @@ def loadavg():
         return f.read().split()[0]
 
 
-def kick_counts(pid):
-    """{fd: eventfd-count} of the backend's eventfds."""
-    out = {}
-    d = '/proc/%d/fdinfo' % pid
-    for fd in os.listdir(d):
-        try:
-            with open(os.path.join(d, fd)) as f:
-                m = re.search(r'^eventfd-count:\s*([0-9a-f]+)', f.read(), re.M)
-        except OSError:
-            continue
-        if m:
-            out[int(fd)] = int(m.group(1), 16)
-    return out
-
-
 def syscw(pid, tid):
     """Write syscalls of one host thread so far (/proc/PID/task/TID/io), or None."""
     try:
@@ -195,12 +185,6 @@ def syscw(pid, tid):
             return int(re.search(r'^syscw:\s*(\d+)', f.read(), re.M).group(1))
     except (OSError, AttributeError):
         return None
-
-
-def kicks_between(before, after):
-    """Notifies the guest sent: what the never-read kick eventfds gained
-    (an fd drained in between, e.g. a call fd QEMU reads, adds nothing)."""
-    return sum(max(0, v - before.get(fd, 0)) for fd, v in after.items())
 
 
 class TimedSide:
@@ -336,15 +320,15 @@ class Bench:
     def one_run(self, ctx, vcpus, mode, bbind, mb, drv, run):
         a = self.a
         tp, init = self._tp(ctx, mode, mb, drv, 'r%d' % run)
-        P, hpid, qpid = ctx.port[mode], ctx.host.proc.pid, ctx.guest.proc.pid
+        P, qpid = ctx.port[mode], ctx.guest.proc.pid
         try:
             for tname, size in self._phases():
                 spec = spec_of(tname, size)
                 tp.cmd('clear port xstats 0')
                 side = TimedSide(ctx.side)
-                k0, w0 = kick_counts(hpid), syscw(qpid, vcpus[0])
+                k0, w0 = vhost_eventfds(ctx), syscw(qpid, vcpus[0])
                 res = traffic.run_phase(side, P, tp, spec, a.seconds)
-                k1, w1 = kick_counts(hpid), syscw(qpid, vcpus[0])
+                k1, w1 = vhost_eventfds(ctx), syscw(qpid, vcpus[0])
                 xs = matrix.parse_xstats(tp.cmd('show port xstats 0'))
                 fails = traffic.check_counts(spec, res, 1000, 256)
                 (t1, s1), (t2, s2) = side.reads[0], side.reads[1]
@@ -357,7 +341,7 @@ class Bench:
                      'host_window_s': t2 - t1, 'phase_s': res.dt,
                      'guest': res.g, 'host': res.hs,
                      'guest_pkts': res.g['rx'] + res.g['tx'],
-                     'eventfd_kicks': kicks_between(k0, k1),
+                     'eventfd_kicks': outside_kicks(k0, k1),
                      # QEMU's vCPU thread's writes: ioeventfd kicks plus its own
                      # wake-ups of the main loop (kept in the JSON only)
                      'vcpu_syscw': None if None in (w0, w1) else w1 - w0,
