@@ -20,6 +20,9 @@ notify: QEMU's own virtio-net model on loopback UDP (vmlib.UdpBackend); it
         asks for a kick for every tx batch.  Here legacy_io=vfio must show
         one pwrite per kick (this is what shows that the count can fail),
         and legacy_io=auto none at all.
+        Then the port-I/O NIC once more under uio_pci_generic (auto): the
+        port permission must reach the forwarding lcore, which EAL started
+        before the probe granted it (Linux grants it per thread).
 virtio: DPDK's net_virtio on the same NICs and backend, for comparison;
         only reported (not in the meson suite).
 
@@ -42,7 +45,7 @@ from vmlib import VMError  # noqa: E402
 PIO, MMIO = 'legacy', 'legacy-mmio'
 SECONDS = 3.0          # forwarding time of one run
 MIN_PACKETS = 1000
-HANDSHAKE_MAX = 6      # EAL's launch/ack pipe read+write around one start/stop
+HANDSHAKE_MAX = 2      # EAL's launch/ack pipe read + write around one start/stop
 KICK_SLACK = 2         # pwrites vs kicks: the xstats reads are not atomic with them
 STRACE_MAX = 60        # s: the guest kills a strace left behind
 
@@ -131,9 +134,10 @@ def guest_testpmd(env, name, bdf, driver, legacy_io):
     return tp
 
 
-def run_one(env, phase, test, mode, legacy_io, driver='vnet'):
+def run_one(env, phase, test, mode, legacy_io, driver='vnet', binding='vfio'):
     bdf = env.bdf[mode]
-    tag = '%s-%s-%s' % (driver, 'pio' if mode == PIO else 'mmio', legacy_io)
+    tag = '%s-%s-%s-%s' % (driver, binding, 'pio' if mode == PIO else 'mmio',
+                           legacy_io or 'default')
     ph = phase(tag)
     tp = guest_testpmd(env, tag.replace('-', ''), bdf, driver, legacy_io)
     if not ph.check(tp.exited() is None, 'guest testpmd exited rc=%s' % tp.exited()):
@@ -148,6 +152,11 @@ def run_one(env, phase, test, mode, legacy_io, driver='vnet'):
     ph.check(link == 'up', 'link %s, want up' % link)
     host_rxonly(env, env.m.port[mode])
     tp.cmds(['set fwd txonly', 'set txpkts 64', 'set burst 32'])
+    # Warm up untraced: one-time costs of the lcore's first register access
+    # (its port grant, its first use of thread-local data) are not per packet.
+    tp.cmd('start')
+    time.sleep(0.5)
+    tp.cmd('stop')
     tid = worker_tid(env, tp)
     strace_start(env, tid, tag)
     st0, k0 = tp.port_stats(0), tx_kicks(tp)
@@ -161,10 +170,10 @@ def run_one(env, phase, test, mode, legacy_io, driver='vnet'):
     kicks = None if k0 is None or k1 is None else k1 - k0
     regs = calls.get('pwrite64', 0) + calls.get('pread64', 0)
     total = calls.get('total', 0)
-    RESULTS.append((test, mode, driver, legacy_io, pkts, kicks, calls))
-    ph.note('%s %s legacy_io=%s: %d packets, kicks %s; lcore syscalls %s; register syscalls '
+    RESULTS.append((test, binding, mode, driver, legacy_io, pkts, kicks, calls))
+    ph.note('%s %s %s legacy_io=%s: %d packets, kicks %s; lcore syscalls %s; register syscalls '
             'per 1000 packets %.2f, all syscalls per 1000 packets %.2f' % (
-                driver, mode, legacy_io, pkts, kicks,
+                driver, binding, mode, legacy_io, pkts, kicks,
                 ', '.join('%s %d' % kv for kv in sorted(calls.items())) or 'none',
                 1000.0 * regs / max(pkts, 1), 1000.0 * total / max(pkts, 1)))
     if not ph.check(pkts >= MIN_PACKETS, 'only %d packets sent in %.0f s' % (pkts, SECONDS)):
@@ -175,8 +184,10 @@ def run_one(env, phase, test, mode, legacy_io, driver='vnet'):
     if direct:
         ph.check(regs == 0, '%d pread/pwrite calls on the forwarding lcore with %s' % (
             regs, INFO[(mode, legacy_io)][-1]))
-        ph.check(total <= HANDSHAKE_MAX, '%d syscalls on the forwarding lcore (%s), more than '
-                 'the %d of EAL\'s launch handshake' % (total, calls, HANDSHAKE_MAX))
+        other = {k: v for k, v in calls.items() if k not in ('read', 'write', 'total')}
+        ph.check(not other and total <= HANDSHAKE_MAX,
+                 'syscalls on the forwarding lcore beyond EAL\'s launch handshake (at most %d '
+                 'pipe read/write): %s' % (HANDSHAKE_MAX, calls))
     else:
         ph.check(kicks is not None, 'no tx_q0_kicks xstat')
         ph.check(abs(calls.get('pwrite64', 0) - (kicks or 0)) <= KICK_SLACK,
@@ -197,16 +208,18 @@ def t_vhost(env, phase):
 
 
 def t_notify(env, phase):
-    """QEMU's virtio-net on UDP (asks for kicks): both NICs, auto and vfio."""
+    """QEMU's virtio-net on UDP (asks for kicks): both NICs, auto and vfio; uio."""
     for mode in (PIO, MMIO):
         for li in ('auto', 'vfio'):
             run_one(env, phase, 'notify', mode, li)
+    env.guest.run('vnet_bind %s uio_pci_generic' % env.bdf[PIO], 30)
+    run_one(env, phase, 'notify', PIO, 'auto', binding='uio')
 
 
 def t_virtio(env, phase):
     """net_virtio on the notify backend, both NICs, reported only."""
     for mode in (PIO, MMIO):
-        run_one(env, phase, 'virtio', mode, 'auto', driver='virtio')
+        run_one(env, phase, 'virtio', mode, None, driver='virtio')
 
 
 def udp_backend(workdir, ports, sockdir):
@@ -227,12 +240,12 @@ def main(argv):
         argv = ['--qemu', vmlib.run_fixture('qemu/build', 'patched QEMU', 3600)] + argv
     rc = robust.main(argv, TESTS, prog='legacy_io.py', doc=__doc__)
     if RESULTS:
-        robust.log('[legacy_io] test    NIC          driver legacy_io packets  kicks  '
+        robust.log('[legacy_io] backend binding NIC          driver legacy_io packets  kicks  '
                    'pwrite64 pread64 all  per-1000(reg) per-1000(all)')
-        for test, mode, drv, li, pkts, kicks, calls in RESULTS:
+        for test, binding, mode, drv, li, pkts, kicks, calls in RESULTS:
             regs = calls.get('pwrite64', 0) + calls.get('pread64', 0)
-            robust.log('[legacy_io] %-7s %-12s %-6s %-9s %-8d %-6s %-8d %-7d %-4d %-13.2f %.2f' % (
-                test, mode, drv, li, pkts, kicks, calls.get('pwrite64', 0),
+            robust.log('[legacy_io] %-7s %-7s %-12s %-6s %-9s %-8d %-6s %-8d %-7d %-4d %-13.2f '
+                       '%.2f' % (test, binding, mode, drv, li or '-', pkts, kicks, calls.get('pwrite64', 0),
                 calls.get('pread64', 0), calls.get('total', 0), 1000.0 * regs / max(pkts, 1),
                 1000.0 * calls.get('total', 0) / max(pkts, 1)))
     return rc
