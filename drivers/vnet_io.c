@@ -175,8 +175,12 @@ vnet_io_open_rule(struct vnet_io *io, const struct vnet_io_rule *rule,
 	int ret;
 
 	if (rule->method == VNET_IO_REFUSE) {
-		snprintf(err, errlen, "%s (legacy_io=%s)", rule->why,
-			 vnet_legacy_io_name(legacy_io));
+		/* Rows for one legacy_io value name it already. */
+		snprintf(err, errlen, "%s%s%s%s", rule->why,
+			 rule->legacy_io == VNET_LEGACY_IO_ANY ? " (legacy_io=" : "",
+			 rule->legacy_io == VNET_LEGACY_IO_ANY ?
+			 vnet_legacy_io_name(legacy_io) : "",
+			 rule->legacy_io == VNET_LEGACY_IO_ANY ? ")" : "");
 		return -ENOTSUP;
 	}
 	ret = vnet_io_open(io, rule->method, t, err, errlen);

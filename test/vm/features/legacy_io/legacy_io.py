@@ -26,6 +26,8 @@ notify: QEMU's own virtio-net model on loopback UDP (vmlib.UdpBackend); it
 virtio: DPDK's net_virtio on the same NICs and backend, for comparison;
         only reported (not in the meson suite).
 
+vhost also asks for legacy_io=port on the memory BAR0: one clear refusal.
+
 Asserted per run: the INFO line names the method; with in/out or the
 mapping, no pread/pwrite and no other syscall beyond the lcore launch
 handshake (EAL's pipe read/write, HANDSHAKE_MAX), so 0 per 1000 packets;
@@ -201,10 +203,16 @@ def run_one(env, phase, test, mode, legacy_io, driver='vnet', binding='vfio'):
 
 
 def t_vhost(env, phase):
-    """Polling vhost backend: both NICs, legacy_io auto and vfio."""
+    """Polling vhost backend: both NICs, legacy_io auto and vfio; port refused on MMIO."""
     for mode in (PIO, MMIO):
         for li in ('auto', 'vfio'):
             run_one(env, phase, 'vhost', mode, li)
+    # A memory BAR0 has no ports: legacy_io=port is one clear refusal.
+    ph = phase('port-on-memory-bar')
+    mmio = env.bdf[MMIO]
+    tp = env.testpmd('portmmio', mmio + ',legacy_io=port')
+    robust.check_refused(ph, tp, mmio, ['legacy_io=port needs an I/O BAR0', 'legacy_io=auto'],
+                         'legacy_io=port on a memory BAR0')
 
 
 def t_notify(env, phase):
