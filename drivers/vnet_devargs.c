@@ -75,6 +75,23 @@ parse_ring_bool(const char *key, const char *val, struct vnet_devargs *out,
 	return -EINVAL;
 }
 
+static int
+parse_legacy_io(const char *key, const char *val, enum vnet_legacy_io *out,
+		char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < VNET_LEGACY_IO_COUNT; i++)
+		if (val != NULL && strcmp(val, vnet_legacy_io_name(i)) == 0) {
+			*out = (enum vnet_legacy_io)i;
+			return 0;
+		}
+	snprintf(err, errlen,
+		 "devarg %s='%s' is invalid: use auto (in/out, else vfio pread/pwrite), port (in/out only) or vfio (pread/pwrite only)",
+		 key, val ? val : "");
+	return -EINVAL;
+}
+
 int
 vnet_devargs_parse(const char *args, struct vnet_devargs *out, char *err,
 		   size_t errlen)
@@ -88,6 +105,7 @@ vnet_devargs_parse(const char *args, struct vnet_devargs *out, char *err,
 	out->speed = 0;
 	out->packed = out->in_order = out->indirect = true;
 	out->ring_explicit = 0;
+	out->legacy_io = VNET_LEGACY_IO_AUTO;
 	if (args == NULL || *args == '\0')
 		return 0;
 
@@ -109,6 +127,8 @@ vnet_devargs_parse(const char *args, struct vnet_devargs *out, char *err,
 			ret = parse_bool(key, val, &out->event_idx, err, errlen);
 		else if (strcmp(key, VNET_DEVARG_SPEED) == 0)
 			ret = parse_speed(key, val, &out->speed, err, errlen);
+		else if (strcmp(key, VNET_DEVARG_LEGACY_IO) == 0)
+			ret = parse_legacy_io(key, val, &out->legacy_io, err, errlen);
 		else
 			ret = parse_ring_bool(key, val, out, err, errlen);
 	}

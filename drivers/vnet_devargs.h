@@ -9,11 +9,13 @@
 #define VNET_DEVARG_FORCE_LEGACY "force_legacy"
 #define VNET_DEVARG_EVENT_IDX "event_idx"
 #define VNET_DEVARG_SPEED "speed"
+#define VNET_DEVARG_LEGACY_IO "legacy_io"
 #define VNET_DEVARGS_HELP \
 	VNET_DEVARG_FORCE_LEGACY "=<0|1> " \
 	VNET_DEVARG_EVENT_IDX "=<0|1> " \
 	VNET_DEVARG_SPEED "=<Mbps> " \
-	"packed=<0|1> in_order=<0|1> indirect=<0|1>"
+	"packed=<0|1> in_order=<0|1> indirect=<0|1> " \
+	VNET_DEVARG_LEGACY_IO "=<auto|port|vfio>"
 #define VNET_SPEED_MAX_MBPS 400000
 
 /*

@@ -66,7 +66,7 @@ vnet_vfio_can_mmap(const struct vnet_bar *bar, uint64_t page_size)
 
 enum vnet_io_method
 vnet_legacy_access(enum vnet_pmd pmd, enum vnet_kdrv kdrv,
-		   const struct vnet_bar *bar0, uint64_t page_size)
+		   const struct vnet_bar *bar0, uint64_t page_size, bool port_io)
 {
 	const struct vnet_io_rule *r;
 	size_t i;
@@ -78,9 +78,11 @@ vnet_legacy_access(enum vnet_pmd pmd, enum vnet_kdrv kdrv,
 				return virtio2211_legacy[i].method;
 		return VNET_IO_REFUSE;
 	}
-	r = vnet_io_rule_find(kdrv, bar0->kind);
+	r = vnet_io_rule_find(kdrv, bar0->kind, VNET_LEGACY_IO_AUTO);
 	if (r->method == VNET_IO_MMIO && kdrv == VNET_KDRV_VFIO &&
 	    !vnet_vfio_can_mmap(bar0, page_size))
+		return r->fallback;
+	if (r->method == VNET_IO_PORT && !port_io && r->fallback != VNET_IO_REFUSE)
 		return r->fallback;
 	return r->method;
 }

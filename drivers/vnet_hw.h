@@ -36,6 +36,7 @@ struct vnet_devargs {
 	bool in_order;     /* VIRTIO_F_IN_ORDER */
 	bool indirect;     /* VIRTIO_RING_F_INDIRECT_DESC (tx) */
 	uint8_t ring_explicit; /* bit i: ring_bools[i] was given (vnet_devargs.c) */
+	enum vnet_legacy_io legacy_io; /* how a legacy BAR0 is reached */
 };
 
 /* "vnet" plus the layout size: a secondary checks the primary's hw is ours. */

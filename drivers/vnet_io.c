@@ -12,93 +12,7 @@
 
 #include "vnet_barrier.h"
 #include "vnet_io.h"
-
-/*
- * The whole kdrv x BAR-kind decision, in one place. Read it as: "a legacy
- * BAR0 of this kind, under this kernel driver, is reached this way".
- */
-static const struct vnet_io_rule rules[] = {
-	/* kernel driver         BAR0 kind       method            fallback */
-	{ VNET_KDRV_VFIO,        VNET_BAR_PIO,   VNET_IO_VFIO_RW,  VNET_IO_REFUSE,
-	  "vfio exposes I/O BARs only as a pread/pwrite region" },
-	{ VNET_KDRV_VFIO,        VNET_BAR_MMIO,  VNET_IO_MMIO,     VNET_IO_VFIO_RW,
-	  "direct access when vfio lets the BAR be mmapped, else pread/pwrite" },
-	{ VNET_KDRV_IGB_UIO,     VNET_BAR_PIO,   VNET_IO_PORT,     VNET_IO_REFUSE,
-	  "port I/O at the sysfs resource address, after iopl" },
-	{ VNET_KDRV_IGB_UIO,     VNET_BAR_MMIO,  VNET_IO_MMIO,     VNET_IO_REFUSE,
-	  "the BAR mapped through uio" },
-	{ VNET_KDRV_UIO_GENERIC, VNET_BAR_PIO,   VNET_IO_PORT,     VNET_IO_REFUSE,
-	  "port I/O at the sysfs resource address, after iopl" },
-	{ VNET_KDRV_UIO_GENERIC, VNET_BAR_MMIO,  VNET_IO_MMIO,     VNET_IO_REFUSE,
-	  "the BAR mapped through sysfs resource0" },
-	{ VNET_KDRV_OTHER,       VNET_BAR_PIO,   VNET_IO_REFUSE,   VNET_IO_REFUSE,
-	  "the bound kernel driver owns the device" },
-	{ VNET_KDRV_OTHER,       VNET_BAR_MMIO,  VNET_IO_REFUSE,   VNET_IO_REFUSE,
-	  "the bound kernel driver owns the device" },
-	{ VNET_KDRV_NONE,        VNET_BAR_PIO,   VNET_IO_REFUSE,   VNET_IO_REFUSE,
-	  "no driver bound: nothing gives user space the BAR or DMA" },
-	{ VNET_KDRV_NONE,        VNET_BAR_MMIO,  VNET_IO_REFUSE,   VNET_IO_REFUSE,
-	  "no driver bound: nothing gives user space the BAR or DMA" },
-};
-
-static const struct vnet_io_rule absent_bar_rule = {
-	VNET_KDRV_COUNT, VNET_BAR_ABSENT, VNET_IO_REFUSE, VNET_IO_REFUSE,
-	"BAR0 is not present, so the device has no legacy registers"
-};
-
-const struct vnet_io_rule *
-vnet_io_rules(size_t *count)
-{
-	*count = sizeof(rules) / sizeof(rules[0]);
-	return rules;
-}
-
-const struct vnet_io_rule *
-vnet_io_rule_find(enum vnet_kdrv kdrv, enum vnet_bar_kind bar)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (rules[i].kdrv == kdrv && rules[i].bar == bar)
-			return &rules[i];
-	return &absent_bar_rule;
-}
-
-const char *
-vnet_kdrv_name(enum vnet_kdrv kdrv)
-{
-	switch (kdrv) {
-	case VNET_KDRV_VFIO:
-		return "vfio-pci";
-	case VNET_KDRV_IGB_UIO:
-		return "igb_uio";
-	case VNET_KDRV_UIO_GENERIC:
-		return "uio_pci_generic";
-	case VNET_KDRV_OTHER:
-		return "other";
-	case VNET_KDRV_NONE:
-		return "none";
-	default:
-		return "?";
-	}
-}
-
-const char *
-vnet_io_method_name(enum vnet_io_method method)
-{
-	switch (method) {
-	case VNET_IO_REFUSE:
-		return "refuse";
-	case VNET_IO_PORT:
-		return "port-io";
-	case VNET_IO_MMIO:
-		return "mmio";
-	case VNET_IO_VFIO_RW:
-		return "vfio-pread/pwrite";
-	default:
-		return "?";
-	}
-}
+#include "vnet_portio.h"
 
 void
 vnet_io_init_fd(struct vnet_io *io, int fd, uint64_t offset, uint64_t len)
@@ -114,32 +28,57 @@ static int
 open_port(struct vnet_io *io, const struct vnet_io_target *t, char *err,
 	  size_t errlen)
 {
-#ifdef VNET_HAVE_PORT_IO
-	if (t->bar->start > VNET_PIO_MAX ||
+	if (!vnet_portio_arch) {
+		snprintf(err, errlen,
+			 "BAR%u is port I/O, which this CPU architecture cannot reach from user space (in/out are x86 only); bind the device to vfio-pci with legacy_io=auto",
+			 t->bar_index);
+		return -ENOTSUP;
+	}
+	if (t->bar->start > VNET_PIO_MAX || t->bar->len == 0 ||
 	    t->bar->start + t->bar->len - 1 > VNET_PIO_MAX) {
 		snprintf(err, errlen,
 			 "BAR%u is I/O at 0x%llx, beyond the x86 port space",
 			 t->bar_index, (unsigned long long)t->bar->start);
 		return -ERANGE;
 	}
-	if (iopl(3) != 0) {
-		int e = errno;
-
-		snprintf(err, errlen,
-			 "iopl(3) failed (%s): port I/O on BAR%u needs root or CAP_SYS_RAWIO; run as root, or bind the device to vfio-pci",
-			 strerror(e), t->bar_index);
-		return -e;
-	}
 	io->port = (uint16_t)t->bar->start;
-	return 0;
-#else
-	(void)io;
-	snprintf(err, errlen,
-		 "BAR%u is port I/O, which this CPU architecture cannot reach from user space; bind the device to vfio-pci",
-		 t->bar_index);
-	return -ENOTSUP;
-#endif
+	return vnet_portio_grant((uint32_t)t->bar->start, (uint32_t)t->bar->len,
+				 &io->via, err, errlen);
 }
+
+static int
+open_mmio(struct vnet_io *io, const struct vnet_io_target *t, char *err,
+	  size_t errlen)
+{
+	long sys_page = sysconf(_SC_PAGESIZE);
+	uint64_t page = t->page_size ? t->page_size :
+			sys_page > 0 ? (uint64_t)sys_page : 4096;
+
+	if (t->mapped != NULL) {
+		io->mmio = t->mapped;
+		io->via = "its mapping";
+		return 0;
+	}
+	/* vfio-pci mmaps only BARs that own whole pages (Linux >= 4.7). */
+	if (t->bar->len < page)
+		snprintf(err, errlen,
+			 "BAR%u is %llu bytes, under a %llu-byte page, and is not mapped: vfio-pci does not let such a BAR be mmapped",
+			 t->bar_index, (unsigned long long)t->bar->len,
+			 (unsigned long long)page);
+	else
+		snprintf(err, errlen, "BAR%u is memory but is not mapped",
+			 t->bar_index);
+	return -ENXIO;
+}
+
+static int
+region_info_ioctl(int fd, struct vfio_region_info *info)
+{
+	return ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info);
+}
+
+int (*vnet_io_region_info)(int fd, struct vfio_region_info *info) =
+	region_info_ioctl;
 
 static int
 open_vfio_rw(struct vnet_io *io, const struct vnet_io_target *t, char *err,
@@ -152,7 +91,7 @@ open_vfio_rw(struct vnet_io *io, const struct vnet_io_target *t, char *err,
 		return -EBADF;
 	}
 	info.index = VFIO_PCI_BAR0_REGION_INDEX + t->bar_index;
-	if (ioctl(t->vfio_fd, VFIO_DEVICE_GET_REGION_INFO, &info) != 0) {
+	if (vnet_io_region_info(t->vfio_fd, &info) != 0) {
 		int e = errno;
 
 		snprintf(err, errlen, "VFIO_DEVICE_GET_REGION_INFO for BAR%u failed: %s",
@@ -166,6 +105,7 @@ open_vfio_rw(struct vnet_io *io, const struct vnet_io_target *t, char *err,
 		return -EACCES;
 	}
 	vnet_io_init_fd(io, t->vfio_fd, info.offset, info.size);
+	io->via = "vfio pread/pwrite";
 	return 0;
 }
 
@@ -183,13 +123,7 @@ vnet_io_open(struct vnet_io *io, enum vnet_io_method method,
 		ret = open_port(io, t, err, errlen);
 		break;
 	case VNET_IO_MMIO:
-		if (t->mapped == NULL) {
-			snprintf(err, errlen, "BAR%u is memory but is not mapped",
-				 t->bar_index);
-			return -ENXIO;
-		}
-		io->mmio = t->mapped;
-		ret = 0;
+		ret = open_mmio(io, t, err, errlen);
 		break;
 	case VNET_IO_VFIO_RW:
 		ret = open_vfio_rw(io, t, err, errlen);
@@ -201,6 +135,77 @@ vnet_io_open(struct vnet_io *io, enum vnet_io_method method,
 	if (ret == 0)
 		io->method = method;
 	return ret;
+}
+
+/* What an INFO line says about the open window, after "legacy BAR0 ". */
+static void
+describe(const struct vnet_io *io, const struct vnet_io_target *t,
+	 enum vnet_legacy_io legacy_io, const char *instead, char *info,
+	 size_t infolen)
+{
+	const char *li = vnet_legacy_io_name(legacy_io);
+
+	switch (io->method) {
+	case VNET_IO_PORT:
+		snprintf(info, infolen, "port I/O 0x%x-0x%llx via %s (legacy_io=%s)",
+			 io->port,
+			 (unsigned long long)(t->bar->start + t->bar->len - 1),
+			 io->via, li);
+		break;
+	case VNET_IO_MMIO:
+		snprintf(info, infolen,
+			 "memory 0x%llx (%llu bytes) via %s: loads and stores (legacy_io=%s)",
+			 (unsigned long long)t->bar->start,
+			 (unsigned long long)t->bar->len, io->via, li);
+		break;
+	default:
+		snprintf(info, infolen, "via %s (legacy_io=%s)%s%s", io->via, li,
+			 *instead ? ": " : "", instead);
+		break;
+	}
+}
+
+int
+vnet_io_open_rule(struct vnet_io *io, const struct vnet_io_rule *rule,
+		  enum vnet_legacy_io legacy_io,
+		  const struct vnet_io_target *t, char *info, size_t infolen,
+		  char *err, size_t errlen)
+{
+	char first[256] = "";
+	int ret;
+
+	if (rule->method == VNET_IO_REFUSE) {
+		/* Rows for one legacy_io value name it already. */
+		snprintf(err, errlen, "%s%s%s%s", rule->why,
+			 rule->legacy_io == VNET_LEGACY_IO_ANY ? " (legacy_io=" : "",
+			 rule->legacy_io == VNET_LEGACY_IO_ANY ?
+			 vnet_legacy_io_name(legacy_io) : "",
+			 rule->legacy_io == VNET_LEGACY_IO_ANY ? ")" : "");
+		return -ENOTSUP;
+	}
+	ret = vnet_io_open(io, rule->method, t, err, errlen);
+	if (ret != 0 && rule->fallback != VNET_IO_REFUSE) {
+		snprintf(first, sizeof(first), "%s not possible: %s",
+			 vnet_io_method_name(rule->method), err);
+		ret = vnet_io_open(io, rule->fallback, t, err, errlen);
+		if (ret != 0) {
+			char second[256];
+
+			snprintf(second, sizeof(second), "%s", err);
+			snprintf(err, errlen, "%s; %s not possible either: %s",
+				 first, vnet_io_method_name(rule->fallback), second);
+		}
+	} else if (ret != 0 && rule->method == VNET_IO_PORT &&
+		   legacy_io == VNET_LEGACY_IO_PORT) {
+		size_t n = strlen(err);
+
+		snprintf(err + n, errlen > n ? errlen - n : 0,
+			 " (legacy_io=port; use legacy_io=auto to fall back to vfio pread/pwrite)");
+	}
+	if (ret != 0)
+		return ret;
+	describe(io, t, legacy_io, first, info, infolen);
+	return 0;
 }
 
 /*
@@ -234,7 +239,9 @@ vnet_io_read##bits(struct vnet_io *io, uint32_t reg)                          \
                                                                               \
 	switch (io->method) {                                                 \
 	case VNET_IO_PORT:                                                    \
-		v = inx(io->port + reg);                                      \
+		io->last_error = vnet_portio_ready();                         \
+		if (io->last_error == 0)                                      \
+			v = inx(io->port + reg);                              \
 		break;                                                        \
 	case VNET_IO_MMIO:                                                    \
 		v = *(volatile uint##bits##_t *)(io->mmio + reg);             \
@@ -253,8 +260,10 @@ void                                                                          \
 vnet_io_write##bits(struct vnet_io *io, uint32_t reg, uint##bits##_t v)       \
 {                                                                             \
 	switch (io->method) {                                                 \
-	case VNET_IO_PORT:                                                    \
-		outx(v, io->port + reg);                                      \
+	case VNET_IO_PORT: /* this thread may lack the grant: see vnet_portio.h */ \
+		io->last_error = vnet_portio_ready();                         \
+		if (io->last_error == 0)                                      \
+			outx(v, io->port + reg);                              \
 		break;                                                        \
 	case VNET_IO_MMIO:                                                    \
 		vnet_io_wmb_(); /* ring writes reach memory before the doorbell */ \

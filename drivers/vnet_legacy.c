@@ -148,7 +148,9 @@ vnet_legacy_open(struct rte_pci_device *pci, struct vnet_hw *hw,
 		 const struct vnet_bar bars[VNET_PCI_BAR_COUNT],
 		 enum vnet_kdrv kdrv)
 {
-	const struct vnet_io_rule *rule = vnet_io_rule_find(kdrv, bars[0].kind);
+	enum vnet_legacy_io li = hw->devargs.legacy_io;
+	const struct vnet_io_rule *rule =
+		vnet_io_rule_find(kdrv, bars[0].kind, li);
 	struct vnet_io_target t = {
 		.bar = &bars[0],
 		.bar_index = 0,
@@ -156,31 +158,18 @@ vnet_legacy_open(struct rte_pci_device *pci, struct vnet_hw *hw,
 		.vfio_fd = kdrv == VNET_KDRV_VFIO ?
 			   vnet_pci_vfio_fd(pci) : -1,
 	};
-	char err[256];
+	char info[512], err[512];
 	int ret;
 
-	if (rule->method == VNET_IO_REFUSE) {
-		VNET_LOG(ERR, hw->name,
-			 "legacy BAR0 (%s) under %s cannot be used: %s",
-			 vnet_bar_kind_name(bars[0].kind), vnet_kdrv_name(kdrv),
-			 rule->why);
-		return -ENOTSUP;
-	}
-	ret = vnet_io_open(&vnet_local(hw)->legacy_io, rule->method, &t, err,
-			   sizeof(err));
-	if (ret != 0 && rule->fallback != VNET_IO_REFUSE) {
-		VNET_LOG(INFO, hw->name, "legacy BAR0 via %s not possible (%s); using %s",
-			 vnet_io_method_name(rule->method), err,
-			 vnet_io_method_name(rule->fallback));
-		ret = vnet_io_open(&vnet_local(hw)->legacy_io, rule->fallback,
-				   &t, err, sizeof(err));
-	}
+	ret = vnet_io_open_rule(&vnet_local(hw)->legacy_io, rule, li, &t, info,
+				sizeof(info), err, sizeof(err));
 	if (ret != 0) {
-		VNET_LOG(ERR, hw->name, "legacy BAR0 (%s) under %s: %s",
+		VNET_LOG(ERR, hw->name, "legacy BAR0 (%s) under %s cannot be used: %s",
 			 vnet_bar_kind_name(bars[0].kind), vnet_kdrv_name(kdrv),
 			 err);
 		return ret;
 	}
+	VNET_LOG(INFO, hw->name, "legacy BAR0 %s", info);
 	vnet_local(hw)->ops = &vnet_legacy_ops;
 	return 0;
 }

@@ -124,7 +124,8 @@ plan_transport(enum vnet_pmd pmd, const struct vnet_dev_facts *dev,
 		return;
 	}
 	p->transport = VNET_TRANSPORT_LEGACY;
-	p->access = vnet_legacy_access(pmd, dev->kdrv, bar0, env->page_size);
+	p->access = vnet_legacy_access(pmd, dev->kdrv, bar0, env->page_size,
+				       env->port_io_arch && env->port_io);
 	if (p->access == VNET_IO_REFUSE) {
 		refuse(p, VNET_PROBLEM_LEGACY_BAR, "legacy BAR0 (%s) cannot be reached under %s",
 		       vnet_bar_kind_name(bar0->kind), vnet_kdrv_name(dev->kdrv));

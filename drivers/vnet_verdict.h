@@ -129,10 +129,13 @@ const char *vnet_transport_name(enum vnet_transport_kind v);
 /* The cost of one queue notify with this access method. */
 const char *vnet_notify_cost(enum vnet_io_method m);
 
-/* Legacy BAR0 access method of a PMD; VNET_IO_REFUSE if none. */
+/*
+ * Legacy BAR0 access method of a PMD (net_vnet with legacy_io=auto);
+ * port_io: in/out can be enabled here. VNET_IO_REFUSE if none.
+ */
 enum vnet_io_method vnet_legacy_access(enum vnet_pmd pmd, enum vnet_kdrv kdrv,
 				       const struct vnet_bar *bar0,
-				       uint64_t page_size);
+				       uint64_t page_size, bool port_io);
 /* Whether vfio-pci lets user space mmap this BAR. */
 bool vnet_vfio_can_mmap(const struct vnet_bar *bar, uint64_t page_size);
 

@@ -85,5 +85,6 @@ write('vring', 'in-order-packed-tx', bytes([TX | (3 << 2) | PK | IO]) + b'\0\1' 
 
 for i, s in enumerate([b'force_legacy=1', b'event_idx=0,speed=10000', b'speed=400000',
                        b'force_legasy=1', b'event_idx=yes', b'speed=-5', b'speed=',
-                       b'a=b=c', b',,,', b'speed=1,speed=2']):
+                       b'a=b=c', b',,,', b'speed=1,speed=2', b'legacy_io=vfio,force_legacy=1',
+                       b'legacy_io=Port']):
     write('devargs', 'seed%02d' % i, s)

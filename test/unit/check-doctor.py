@@ -77,10 +77,10 @@ EXPECT = {
         Q35_MODERN: dict(kind='modern', driver='vfio-pci', iommu='group', vnet=USABLE_MODERN,
                          virtio=USABLE_MODERN, fix=[]),
         PC['legacy']: dict(kind='legacy', driver='vfio-pci', iommu='group',
-                           vnet=plan(True, transport='legacy', access='vfio-pread/pwrite',
+                           vnet=plan(True, transport='legacy', access='port-io',
                                      note='--iova-mode=pa'),
                            virtio=plan(True, transport='legacy', access='vfio-pread/pwrite'),
-                           notify='one pwrite() syscall', fix=[]),
+                           notify='one port write (outw)', fix=[]),
     }),
     # no intel_iommu= on the command line: Debian's 6.1 kernel (built with
     # CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF) enables the vIOMMU anyway
@@ -94,7 +94,7 @@ EXPECT = {
         PC['modern']: dict(kind='modern', driver='vfio-pci', iommu='noiommu-group',
                            vnet=USABLE_MODERN, fix=[]),
         PC['legacy']: dict(kind='legacy', driver='vfio-pci', iommu='noiommu-group',
-                           vnet=plan(True, transport='legacy', access='vfio-pread/pwrite'), fix=[]),
+                           vnet=plan(True, transport='legacy', access='port-io'), fix=[]),
     }),
     'legacy-mmio': dict(exit=0, env=dict(iova_mode='PA'), devices={
         MMIO: dict(kind='legacy', driver='uio_pci_generic',

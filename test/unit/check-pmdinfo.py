@@ -32,7 +32,7 @@ d = vnet[0] if vnet else {}
 ids = {(i.get('vendor'), i.get('device')) for i in d.get('pci_ids', [])}
 ok(ids == WANT_IDS, 'PCI ids 1af4:1000 and 1af4:1041 (got %s)' % sorted(ids))
 ok(d.get('kmod') == WANT_KMOD, 'kmod dependency %r (got %r)' % (WANT_KMOD, d.get('kmod')))
-for key in ('force_legacy', 'event_idx', 'speed'):
+for key in ('force_legacy', 'event_idx', 'speed', 'legacy_io'):
     ok(key in d.get('params', ''), 'devarg %s is advertised' % key)
 print('1..%d' % n)
 sys.exit(1 if failed else 0)

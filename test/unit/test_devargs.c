@@ -31,7 +31,41 @@ static const struct {
 	{ "in_order=yes", "in_order='yes'", "use 0 or 1" },
 	{ "indirect=", "indirect=''", "use 0 or 1" },
 	{ "Packed=1", "unknown devarg 'Packed'", "packed=<0|1>" },
+	{ "legacy_io=", "legacy_io=''", "use auto" },
+	{ "legacy_io", "legacy_io=''", "use auto" },
+	{ "legacy_io=pio", "legacy_io='pio'", "port (in/out only)" },
+	{ "legacy_io=Auto", "legacy_io='Auto'", "vfio (pread/pwrite only)" },
+	{ "legacy_io=any", "legacy_io='any'", "use auto" },
+	{ "legacy_io=1", "legacy_io='1'", "use auto" },
 };
+
+/* Every valid legacy_io value. */
+static const struct {
+	const char *args;
+	enum vnet_legacy_io legacy_io;
+} legacy_io_rows[] = {
+	{ "legacy_io=auto", VNET_LEGACY_IO_AUTO },
+	{ "legacy_io=port", VNET_LEGACY_IO_PORT },
+	{ "legacy_io=vfio", VNET_LEGACY_IO_VFIO },
+	{ "legacy_io=port,legacy_io=auto", VNET_LEGACY_IO_AUTO },
+	{ "force_legacy=1,legacy_io=vfio", VNET_LEGACY_IO_VFIO },
+};
+
+static void
+test_legacy_io(void)
+{
+	struct vnet_devargs da;
+	char err[256] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(legacy_io_rows) / sizeof(legacy_io_rows[0]); i++) {
+		da.legacy_io = VNET_LEGACY_IO_COUNT;
+		TAP_OK(vnet_devargs_parse(legacy_io_rows[i].args, &da, err, sizeof(err)) == 0 &&
+		       da.legacy_io == legacy_io_rows[i].legacy_io,
+		       "'%s' -> legacy_io=%s", legacy_io_rows[i].args,
+		       vnet_legacy_io_name(legacy_io_rows[i].legacy_io));
+	}
+}
 
 static void
 test_invalid_table(void)
@@ -56,7 +90,8 @@ main(void)
 	char err[256];
 
 	TAP_EQ(vnet_devargs_parse(NULL, &da, err, sizeof(err)), 0, "no devargs");
-	TAP_OK(!da.force_legacy && da.event_idx && da.speed == 0, "defaults");
+	TAP_OK(!da.force_legacy && da.event_idx && da.speed == 0 &&
+	       da.legacy_io == VNET_LEGACY_IO_AUTO, "defaults");
 	TAP_EQ(vnet_devargs_parse("", &da, err, sizeof(err)), 0, "empty devargs");
 	TAP_EQ(vnet_devargs_parse("force_legacy=1,event_idx=0,speed=10000", &da, err, sizeof(err)), 0,
 	       "all keys");
@@ -90,5 +125,6 @@ main(void)
 	       "a bad key after a good one fails");
 	TAP_CONTAINS(err, "'bogus'", "and names the bad key");
 	test_invalid_table();
+	test_legacy_io();
 	return tap_done();
 }

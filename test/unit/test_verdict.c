@@ -204,7 +204,7 @@ static const struct {
 	bool small;
 	enum vnet_io_method vnet, virtio;
 } access_rows[] = {
-	{ VNET_KDRV_VFIO, VNET_BAR_PIO, false, VNET_IO_VFIO_RW, VNET_IO_VFIO_RW },
+	{ VNET_KDRV_VFIO, VNET_BAR_PIO, false, VNET_IO_PORT, VNET_IO_VFIO_RW },
 	{ VNET_KDRV_VFIO, VNET_BAR_MMIO, false, VNET_IO_MMIO, VNET_IO_VFIO_RW },
 	{ VNET_KDRV_VFIO, VNET_BAR_MMIO, true, VNET_IO_VFIO_RW, VNET_IO_VFIO_RW },
 	{ VNET_KDRV_IGB_UIO, VNET_BAR_PIO, false, VNET_IO_PORT, VNET_IO_PORT },
@@ -225,15 +225,24 @@ test_access(void)
 		struct vnet_bar b = { .kind = access_rows[i].bar,
 				      .start = 0xfebc3000, .len = access_rows[i].small ? 32 : 4096 };
 
-		TAP_OK(vnet_legacy_access(VNET_PMD_VNET, access_rows[i].kdrv, &b, 4096) ==
+		TAP_OK(vnet_legacy_access(VNET_PMD_VNET, access_rows[i].kdrv, &b, 4096, true) ==
 			       access_rows[i].vnet &&
-		       vnet_legacy_access(VNET_PMD_VIRTIO_2211, access_rows[i].kdrv, &b, 4096) ==
+		       vnet_legacy_access(VNET_PMD_VIRTIO_2211, access_rows[i].kdrv, &b, 4096, true) ==
 			       access_rows[i].virtio,
 		       "%s + %s%s BAR0: net_vnet %s, net_virtio %s",
 		       vnet_kdrv_name(access_rows[i].kdrv), access_rows[i].small ? "small " : "",
 		       vnet_bar_kind_name(access_rows[i].bar),
 		       vnet_io_method_name(access_rows[i].vnet),
 		       vnet_io_method_name(access_rows[i].virtio));
+	}
+	{
+		struct vnet_bar b = { .kind = VNET_BAR_PIO, .start = 0xc000, .len = 32 };
+
+		TAP_OK(vnet_legacy_access(VNET_PMD_VNET, VNET_KDRV_VFIO, &b, 4096, false) ==
+			       VNET_IO_VFIO_RW &&
+		       vnet_legacy_access(VNET_PMD_VNET, VNET_KDRV_UIO_GENERIC, &b, 4096, false) ==
+			       VNET_IO_PORT,
+		       "without in/out: vfio + port BAR0 falls back to pread/pwrite, uio stays on port I/O (and is refused)");
 	}
 	TAP_OK(strcmp(vnet_notify_cost(VNET_IO_VFIO_RW), "one pwrite() syscall") == 0 &&
 	       strcmp(vnet_notify_cost(VNET_IO_PORT), "one port write (outw)") == 0 &&

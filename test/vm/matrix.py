@@ -59,14 +59,16 @@ BINDINGS = collections.OrderedDict([
 ])
 
 # How net_vnet must reach a legacy BAR0: the rows of rules[] in
-# drivers/vnet_io.c that these guests exercise.  Port I/O would also work
-# under vfio (the guest runs as root), so a driver that ignored the vfio rows
-# is caught here.  A 4 KiB memory BAR0 is mmap-able through vfio.
+# drivers/vnet_io_rules.c that these guests exercise (legacy_io=auto).  Under
+# vfio an I/O BAR0 is reached with in/out after ioperm (the guest testpmd runs
+# as root), not through vfio's pread/pwrite region, which costs a syscall per
+# notify: a driver that kept pread/pwrite there is caught here.  A 4 KiB
+# memory BAR0 is mmap-able through vfio.
 LEGACY_ACCESS = {
     ('port-io', 'uio'): 'port-io',
     ('port-io', 'igb_uio'): 'port-io',
-    ('port-io', 'vfio'): 'vfio-pread/pwrite',
-    ('port-io', 'noiommu'): 'vfio-pread/pwrite',
+    ('port-io', 'vfio'): 'port-io',
+    ('port-io', 'noiommu'): 'port-io',
     ('memory', 'uio'): 'mmio',
     ('memory', 'igb_uio'): 'mmio',
     ('memory', 'vfio'): 'mmio',

@@ -52,6 +52,7 @@ import io
 import lzma
 import os
 import re
+import select
 import shlex
 import shutil
 import signal
@@ -667,6 +668,118 @@ class HostBackend:
 
 # ---------------------------------------------------------------- device modes
 
+class UdpPort:
+    """A NIC on QEMU's own virtio-net device model, no vhost: QEMU sends each
+    frame the guest transmits as one UDP datagram over loopback to the host
+    side, and delivers each datagram sent to it as a received frame
+    (-netdev socket,udp=,localaddr=).  QEMU's model processes the tx ring
+    only when the guest kicks it, so unlike the polling vhost PMD it asks
+    for a notification for every tx batch (virtio 1.2 §2.7.10)."""
+
+    def __init__(self, name, index):
+        self.name = name
+        self.index = index
+        self.sock = None        # the host side's UDP socket (not a vhost socket)
+        self.host_addr = None   # where QEMU sends the guest's frames
+        self.qemu_addr = None   # where QEMU receives frames for the guest
+        self.rx = self.rx_bytes = self.tx = self.tx_bytes = 0
+
+    def open(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.sock.bind(('127.0.0.1', 0))
+        self.host_addr = self.sock.getsockname()
+        # A free port for QEMU's end: bind, read it back, release.  QEMU
+        # binds it a moment later; nothing else on loopback races for it.
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.bind(('127.0.0.1', 0))
+        self.qemu_addr = probe.getsockname()
+        probe.close()
+
+    def netdev(self, netdev_id):
+        """The -netdev argument of this NIC."""
+        return 'socket,id=%s,udp=%s:%d,localaddr=%s:%d' % (
+            netdev_id, self.host_addr[0], self.host_addr[1], self.qemu_addr[0], self.qemu_addr[1])
+
+
+class UdpBackend:
+    """The host side of UdpPort NICs: counts what the guest sends and can
+    send frames to it.  Same interface as HostBackend where Machine and the
+    tests use it (ports, start, stop, kill, port_stats, log_path).
+
+      Machine(..., backend=lambda ports, sockdir: UdpBackend(workdir, ports))
+    """
+
+    def __init__(self, workdir, ports, sockdir=None):
+        self.workdir = workdir
+        self.ports = [UdpPort(p.name, i) for i, p in enumerate(ports)]
+        self.log_path = os.path.join(workdir, 'udp-backend.log')
+        self._stop = threading.Event()
+        self._reader = None
+        self.exit_status = None
+
+    def start(self, timeout=None):
+        os.makedirs(self.workdir, exist_ok=True)
+        for p in self.ports:
+            p.open()
+        with open(self.log_path, 'w') as f:
+            for p in self.ports:
+                f.write('port %d (%s): QEMU sends to %s:%d, receives at %s:%d\n' % (
+                    (p.index, p.name) + p.host_addr + p.qemu_addr))
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        socks = {p.sock: p for p in self.ports}
+        while not self._stop.is_set():
+            ready, _, _ = select.select(list(socks), [], [], 0.2)
+            for s in ready:
+                for _ in range(256):   # drain, bounded
+                    try:
+                        n = s.recv(65536, socket.MSG_DONTWAIT)
+                    except (BlockingIOError, InterruptedError):
+                        break
+                    except OSError:   # ICMP unreachable surfacing: not a frame
+                        break
+                    socks[s].rx += 1
+                    socks[s].rx_bytes += len(n)
+
+    def send(self, port, frame, count):
+        """Send count copies of frame to the guest NIC of port; returns how many went."""
+        p = self.ports[port]
+        sent = 0
+        for _ in range(count):
+            try:
+                p.sock.sendto(frame, p.qemu_addr)
+                sent += 1
+            except OSError:
+                break
+        p.tx += sent
+        p.tx_bytes += sent * len(frame)
+        return sent
+
+    def port_stats(self, port):
+        p = self.ports[port]
+        return {'port': port, 'rx': p.rx, 'rx_bytes': p.rx_bytes, 'tx': p.tx,
+                'tx_bytes': p.tx_bytes, 'rx_errors': 0, 'rx_missed': 0}
+
+    def stop(self):
+        self._stop.set()
+        if self._reader:
+            self._reader.join(5)
+        with open(self.log_path, 'a') as f:
+            for p in self.ports:
+                f.write('port %d: received %d frames (%d bytes), sent %d\n' % (
+                    p.index, p.rx, p.rx_bytes, p.tx))
+                if p.sock:
+                    p.sock.close()
+                    p.sock = None
+        self.exit_status = 0
+        return 0
+
+    kill = stop
+
+
 DeviceMode = collections.namedtuple('DeviceMode', 'props patched transport bar0 slot')
 # The virtio-net-pci shapes the tests use: QEMU properties, whether the
 # patched QEMU (qemu/build) is needed, the transport a driver must pick
@@ -773,13 +886,16 @@ class Guest:
               '-fsdev', 'local,id=fsshare,path=%s,security_model=none,multidevs=remap' % self.share,
               '-device', 'virtio-9p-pci,fsdev=fsshare,mount_tag=vnetshare,addr=0x11']
         for i, n in enumerate(self.nics):
-            if n.port.sock is None:
+            if isinstance(n.port, UdpPort):
+                a += ['-netdev', n.port.netdev('vn%d' % i)]
+            elif n.port.sock is None:
                 raise VMError('NIC %d: its vhost port %s has no socket; start the HostBackend first'
                               % (i, n.port.name))
-            a += ['-chardev', 'socket,id=vc%d,path=%s%s' % (
-                      i, n.port.sock, ',server=on,wait=off' if n.port.server else ''),
-                  '-netdev', 'vhost-user,id=vn%d,chardev=vc%d%s' % (
-                      i, i, ',queues=%d' % n.port.queues if n.port.queues > 1 else '')]
+            else:
+                a += ['-chardev', 'socket,id=vc%d,path=%s%s' % (
+                          i, n.port.sock, ',server=on,wait=off' if n.port.server else ''),
+                      '-netdev', 'vhost-user,id=vn%d,chardev=vc%d%s' % (
+                          i, i, ',queues=%d' % n.port.queues if n.port.queues > 1 else '')]
             n.mac = Nic.mac_for(i)
             dev = 'virtio-net-pci,netdev=vn%d,mac=%s,id=nic%d' % (i, n.mac, i)
             if n.root_port is not None:
