@@ -62,7 +62,11 @@ TRAFFIC = collections.OrderedDict([
     ('loop', 'loop-64'),          # host io <-> guest io
 ])
 SIZES = [64, 1518]
-BACKENDS = ['vhost']                # 'notify' once vmlib has that backend
+# vhost: DPDK's polling vhost-user PMD in a host testpmd (asks for no
+# notifies); notify: QEMU's own virtio-net on loopback UDP (vmlib.UdpBackend),
+# which processes the tx ring only when kicked; it only receives at speed,
+# so only guest-tx runs on it.
+BACKENDS = collections.OrderedDict([('vhost', list(TRAFFIC)), ('notify', ['guest-tx'])])
 # Which host cpu each thread runs on: the TCG vCPU (the guest's polling)
 # alone on cpu 0; QEMU's other threads (main loop, 9p, RCU, workers) and every
 # thread of the backend testpmd (its polling lcore too) on cpu 1.
@@ -116,9 +120,14 @@ def vcpu_threads(guest):
 
 def pin(ctx, vcpus, log=None):
     """Pin every thread of QEMU and of the backend per PINS; a line saying so."""
-    qpid, hpid = ctx.guest.proc.pid, ctx.host.proc.pid
+    qpid = ctx.guest.proc.pid
+    hpid = ctx.host.proc.pid if getattr(ctx.host, 'proc', None) else None
     got = collections.OrderedDict((k, []) for k in PINS)
+    if hpid is None:   # vmlib.UdpBackend: a thread of this harness, left unpinned
+        got['backend'].append('in-process-UDP-thread-unpinned')
     for pid, kind in ((qpid, 'qemu'), (hpid, 'backend')):
+        if pid is None:
+            continue
         for t in _tasks(pid):
             k = ('qemu-vcpu' if t in vcpus else 'qemu-other') if kind == 'qemu' else 'backend'
             try:
@@ -205,6 +214,33 @@ class TimedSide:
         return st
 
 
+class UdpSide:
+    """traffic.py's side for vmlib.UdpBackend: it counts what the guest sends."""
+
+    injects = False
+
+    def __init__(self, h):
+        self.h = h
+
+    def begin(self, P):
+        time.sleep(0.3)   # the guest's leftovers arrive
+        p = self.h.ports[P]
+        p.rx = p.rx_bytes = p.tx = p.tx_bytes = 0
+
+    def receive(self, P):
+        pass
+
+    halt = receive
+
+    def prepare_send(self, P, size):
+        raise VMError('the notify backend cannot send at speed: guest-tx only')
+
+    prepare_loop = prepare_send
+
+    def stats(self, P):
+        return dict(self.h.port_stats(P), rx_nombuf=0, tx_errors=0)
+
+
 class VmLock:
     """flock on the global VM lock, waited for in bounded steps."""
 
@@ -241,6 +277,7 @@ class Bench:
         self.a = args
         o = matrix.Options()
         o.plugin, o.testpmd, o.monitor = args.plugin, args.testpmd, True
+        o.udp = args.backend == 'notify'
         o.kernel, o.noiommu_kernel, o.qemu_patched = args.kernel, args.noiommu_kernel, args.qemu_patched
         o.logdir = os.path.join(args.out, 'logs')
         o.verbose = True
@@ -280,6 +317,8 @@ class Bench:
             info['others'] = [info['others_start']]
             try:
                 ctx.boot()
+                if a.backend == 'notify':
+                    ctx.side = UdpSide(ctx.host)
                 vcpus = vcpu_threads(ctx.guest)
                 info['pinning'] = pin(ctx, vcpus, self.log)
                 bdf = ctx.bdf[mode]
@@ -326,9 +365,10 @@ class Bench:
                 spec = spec_of(tname, size)
                 tp.cmd('clear port xstats 0')
                 side = TimedSide(ctx.side)
-                k0, w0 = vhost_eventfds(ctx), syscw(qpid, vcpus[0])
+                vhost = a.backend == 'vhost'   # QEMU reads its own kick eventfds
+                k0, w0 = vhost and vhost_eventfds(ctx), syscw(qpid, vcpus[0])
                 res = traffic.run_phase(side, P, tp, spec, a.seconds)
-                k1, w1 = vhost_eventfds(ctx), syscw(qpid, vcpus[0])
+                k1, w1 = vhost and vhost_eventfds(ctx), syscw(qpid, vcpus[0])
                 xs = matrix.parse_xstats(tp.cmd('show port xstats 0'))
                 fails = traffic.check_counts(spec, res, 1000, 256)
                 (t1, s1), (t2, s2) = side.reads[0], side.reads[1]
@@ -341,7 +381,7 @@ class Bench:
                      'host_window_s': t2 - t1, 'phase_s': res.dt,
                      'guest': res.g, 'host': res.hs,
                      'guest_pkts': res.g['rx'] + res.g['tx'],
-                     'eventfd_kicks': outside_kicks(k0, k1),
+                     'eventfd_kicks': outside_kicks(k0, k1) if vhost else None,
                      # QEMU's vCPU thread's writes: ioeventfd kicks plus its own
                      # wake-ups of the main loop (kept in the JSON only)
                      'vcpu_syscw': None if None in (w0, w1) else w1 - w0,
@@ -431,7 +471,10 @@ def rows_of(runs, sysruns):
             row[d] = {'host_mpps': _med(h), 'guest_mpps': _med([r['guest_mpps'] for r in rs]),
                       'spread': _spread(h), 'n': len(rs)}
             pk = sum(r['guest_pkts'] for r in rs)
-            row[d]['notify_k'] = 1000.0 * sum(r['eventfd_kicks'] for r in rs) / pk if pk else None
+            ek = [r['eventfd_kicks'] for r in rs if r['eventfd_kicks'] is not None]
+            row[d]['notify_k'] = 1000.0 * sum(ek) / pk if pk and len(ek) == len(rs) else None
+            vw = [r.get('vcpu_syscw') for r in rs if r.get('vcpu_syscw') is not None]
+            row[d]['vcpu_k'] = 1000.0 * sum(vw) / pk if pk and len(vw) == len(rs) else None
             xk = [r['xstat_kicks'] for r in rs if r['xstat_kicks'] is not None]
             row[d]['xstat_k'] = 1000.0 * sum(xk) / pk if pk and len(xk) == len(rs) else None
             sy = [s for s in sysruns if 'missing' not in s and (
@@ -455,14 +498,14 @@ def table(rows, meta):
     h = ['mode', 'binding', 'traffic', 'size', 'vnet Mpps (host/guest)',
          'virtio Mpps (host/guest)', 'ratio', 'pair ratios', 'vnet spread',
          'virtio spread', 'notifies/1k vnet (xstat/eventfd)', 'notifies/1k virtio',
-         'syscalls/1k vnet', 'syscalls/1k virtio']
+         'syscalls/1k vnet', 'syscalls/1k virtio', 'QEMU vCPU writes/1k vnet / virtio']
     lines = []
     if not meta['valid']:
         lines.append('**WARNING: not a valid measurement: %s**' % meta['why_invalid'])
         lines.append('')
-    lines.append('%s. %s, %d runs of each driver per row (A B alternating), %.1f s phases; '
+    lines.append('%s. Backend %s; %s, %d runs of each driver per row (A B alternating), %.1f s phases; '
                  'load average at start %s, others\' runnable tasks max %.2f; wall %.0f s.'
-                 % (LABEL, meta['date'], meta['runs'], meta['seconds'], meta['loadavg'],
+                 % (LABEL, meta.get('backend', 'vhost'), meta['date'], meta['runs'], meta['seconds'], meta['loadavg'],
                     meta['others_max'], meta['wall_s']))
     lines.append('')
     lines.append('| ' + ' | '.join(h) + ' |')
@@ -480,6 +523,7 @@ def table(rows, meta):
             _f(b['spread'] and 100 * b['spread'], '%.0f%%'),
             '%s / %s' % (_f(v['xstat_k']), _f(v['notify_k'])),
             _f(b['notify_k']), _f(v['sys_k']), _f(b['sys_k']),
+            '%s / %s' % (_f(v['vcpu_k'], '%.1f'), _f(b['vcpu_k'], '%.1f')),
         ]) + (' (%d runs failed a check)' % r['fails'] if r['fails'] else '') + ' |')
     return '\n'.join(lines)
 
@@ -525,7 +569,8 @@ def parse(argv):
     p.add_argument('--bindings', help=','.join(BENCH_BINDINGS))
     p.add_argument('--sizes', help='frame bytes, e.g. 64,1518')
     p.add_argument('--traffic', help=','.join(TRAFFIC))
-    p.add_argument('--backend', default='vhost', help='|'.join(BACKENDS))
+    p.add_argument('--backend', default='vhost', help='|'.join(BACKENDS) + ' (notify: '
+                   'QEMU\'s own virtio-net on UDP, asks for kicks; guest-tx only)')
     p.add_argument('--out', help='results dir (default $TMPDIR/vnet-bench/<time>)')
     p.add_argument('--check', action='store_true', help='fail when a row\'s median ratio < 1.0')
     p.add_argument('--kernel')
@@ -548,7 +593,13 @@ def parse(argv):
     if any(not 60 <= s <= 1518 for s in a.sizes):
         p.error('--sizes: frames of 60..1518 bytes, got %s' % a.sizes)
     if a.backend not in BACKENDS:
-        p.error('--backend %s: not available yet (known: %s)' % (a.backend, ','.join(BACKENDS)))
+        p.error('--backend %s: unknown (known: %s)' % (a.backend, ','.join(BACKENDS)))
+    if a.backend != 'vhost':
+        bad = [t for t in a.traffic if t not in BACKENDS[a.backend]]
+        if bad and a.traffic != getattr(prof, 'traffic'):
+            p.error('--backend %s runs only --traffic %s' % (a.backend,
+                                                            ','.join(BACKENDS[a.backend])))
+        a.traffic = [t for t in a.traffic if t in BACKENDS[a.backend]]
     a.runs = a.runs or prof.runs
     if not 1 <= a.runs <= 50:
         p.error('--runs: 1..50')

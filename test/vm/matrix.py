@@ -247,6 +247,7 @@ class Options:
     verbose = True
     show_stats = False
     monitor = False        # give the guest an HMP monitor (Guest.hmp)
+    udp = False            # NICs on vmlib.UdpBackend instead of the vhost backend
 
 
 # ---------------------------------------------------------------- one boot
@@ -285,6 +286,8 @@ class Context:
             kw = dict(backend=lambda ports, sockdir: ovs.OvsBackend(self.dir, ports, sockdir))
         if o.monitor:   # an HMP monitor: ci/bench asks it for the vCPU thread ids
             kw['guest_kw'] = {'monitor': True}
+        if o.udp:       # QEMU's own virtio-net on UDP, which asks for kicks (ci/bench)
+            kw['backend'] = lambda ports, sockdir: vmlib.UdpBackend(self.dir, ports, sockdir)
         self.m = vmlib.Machine(self.dir, self.modes, kernel, initrd, qemu=qemu,
                                host_kw={'mbuf_size': 10240, 'testpmd': o.testpmd},
                                log=self.runner.log, **kw)
