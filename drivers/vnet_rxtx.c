@@ -142,20 +142,20 @@ recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		m->data_off = RTE_PKTMBUF_HEADROOM;
-		m->nb_segs = 1;
-		m->next = NULL;
-		m->ol_flags = 0;
+		/*
+		 * rte_pktmbuf_alloc_bulk() in rx_refill reset the mbuf: data_off
+		 * is the headroom, one segment, no next (the second cache line
+		 * stays untouched), no offload flags, no packet type.
+		 */
 		if (vq->rx_hdr_flags) {
 			uint16_t segsz;
 
-			m->ol_flags = vnet_offload_rx_flags(
+			m->ol_flags |= vnet_offload_rx_flags(
 				rte_pktmbuf_mtod_offset(m, struct vnet_net_hdr *,
 							-(int)vq->hdr_size),
 				&segsz);
 			m->tso_segsz = segsz;
 		}
-		m->packet_type = 0;
 		m->port = vq->port_id;
 		m->data_len = (uint16_t)frame;
 		m->pkt_len = frame;
