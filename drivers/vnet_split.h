@@ -145,24 +145,37 @@ vnet_split_get_used(struct vnet_vring *r, void **cookie, uint32_t *len)
 	return true;
 }
 
+/* Entries consumed before used_event is moved ahead again. */
+#define VNET_USED_EVENT_REWRITE 0x4000
+
 /*
  * Ask the device not to interrupt us: we poll (virtio 1.2 §2.7.10). With
  * EVENT_IDX the flag is ignored and used_event is put half a ring-index
- * space ahead, so the device only interrupts once per 32768 used entries.
+ * space ahead; it is rewritten only once a quarter of that space was
+ * consumed, so it stays at least 0x4000 entries ahead without a store to
+ * a line the device reads on every burst. Without it the flag is written
+ * once.
  */
 static __rte_always_inline void
 vnet_split_suppress_interrupts(struct vnet_vring *r, bool event_idx)
 {
-	if (event_idx)
+	if (event_idx) {
+		if (r->intr_off && (uint16_t)(r->last_used - r->used_event_at) <
+				   VNET_USED_EVENT_REWRITE)
+			return;
+		r->used_event_at = r->last_used;
 		*r->used_event = (uint16_t)(r->last_used + 0x8000);
-	else
+	} else if (!r->intr_off) {
 		*r->avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
+	}
+	r->intr_off = true;
 }
 
 /* Ask for an interrupt at the next used entry (virtio 1.2 §2.7.10). */
 static inline uint16_t
 vnet_split_enable_interrupts(struct vnet_vring *r, bool event_idx)
 {
+	r->intr_off = false;
 	if (event_idx)
 		*r->used_event = r->last_used;
 	else

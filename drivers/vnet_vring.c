@@ -103,6 +103,8 @@ vnet_vring_reset(struct vnet_vring *r, void (*release)(void *cookie))
 	r->io_batch = false;
 	r->io_batch_end = 0;
 	r->io_batch_len = 0;
+	r->intr_off = false; /* the next suppress writes the zeroed area */
+	r->used_event_at = 0;
 	r->broken = false;
 	r->fault = VNET_RING_OK;
 	r->fault_a = r->fault_b = 0;

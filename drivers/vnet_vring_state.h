@@ -111,6 +111,13 @@ struct vnet_vring {
 	bool io_batch;
 	uint16_t io_batch_end;
 	uint32_t io_batch_len;
+	/*
+	 * Interrupt suppression as we last wrote it (driver memory, so the
+	 * shared word is never read back): whether we asked for none, and
+	 * (split, EVENT_IDX) last_used when used_event was written.
+	 */
+	bool intr_off;
+	uint16_t used_event_at;
 	/* The first fault and the values that showed it, for the one log line. */
 	enum vnet_ring_fault fault;
 	uint32_t fault_a, fault_b;
