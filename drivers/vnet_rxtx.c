@@ -252,6 +252,36 @@ tx_enqueue(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
 	return true;
 }
 
+/*
+ * The common packet, header in its headroom and one segment: one
+ * descriptor, so no indirect test and no walk of the segment list (whose
+ * next pointer may sit in the mbuf's second cache line).
+ */
+static __rte_always_inline bool
+tx_enqueue_one(struct vnet_virtqueue *vq, const enum vnet_ring_kind L,
+	       struct rte_mbuf *m)
+{
+	struct vnet_vring *r = &vq->vr;
+	struct vnet_chain c;
+	void *hdr;
+
+	if (unlikely(r->num_free == 0)) {
+		/* Reclaim on demand: the device may have finished everything. */
+		tx_reclaim(vq, L);
+		if (r->broken)
+			return false;
+	}
+	if (!vnet_vring_take(r, L, 1, &c))
+		return false;
+	hdr = rte_pktmbuf_prepend(m, vq->hdr_size);
+	memset(hdr, 0, vq->hdr_size);
+	if (vq->tx_offload)
+		vnet_offload_tx_hdr(hdr, m);
+	vnet_vring_chain_add(r, L, &c, rte_mbuf_data_iova(m), m->data_len, 0);
+	vnet_vring_post(r, L, &c, m, 0);
+	return true;
+}
+
 static __rte_always_inline uint16_t
 xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	  const enum vnet_ring_kind L)
@@ -280,7 +310,8 @@ xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		/* Idempotent: a packet retried after a full ring is fine. */
 		if (m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM)
 			vnet_tx_ipv4_cksum(m);
-		if (!tx_enqueue(vq, L, m, push, (uint16_t)need))
+		if (need == 1 && push ? !tx_enqueue_one(vq, L, m) :
+		    !tx_enqueue(vq, L, m, push, (uint16_t)need))
 			break;
 		vnet_pktstats_mbuf(&vq->stats.pkt, m, len);
 		bytes += len;
