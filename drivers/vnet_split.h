@@ -92,13 +92,32 @@ vnet_split_chain_add(struct vnet_vring *r, struct vnet_chain *c, uint64_t iova,
 	}
 }
 
-/* Queue the chain at head for the device (published by vnet_split_publish). */
+/*
+ * Queue the chain at head for the device (published by vnet_split_publish).
+ * In order (virtio 1.2 §2.7.9), buffers of one descriptor put id s in avail
+ * slot s lap after lap: slots below avail_same are known (from what we
+ * wrote, never read back) to hold their own index and are not rewritten,
+ * so the device's cached copy of those lines stays valid.
+ */
 static __rte_always_inline void
-vnet_split_post(struct vnet_vring *r, uint16_t head, void *cookie, uint32_t wlen)
+vnet_split_post(struct vnet_vring *r, uint16_t head, void *cookie, uint32_t wlen,
+		const bool in_order)
 {
+	uint16_t slot = vnet_ring_slot(r->avail_shadow++, r->num);
+
 	r->extra[head].cookie = cookie;
 	r->extra[head].wlen = wlen;
-	r->avail_ring[vnet_ring_slot(r->avail_shadow++, r->num)] = head;
+	if (in_order) {
+		if (head == slot) {
+			if (slot < r->avail_same)
+				return;
+			if (slot == r->avail_same)
+				r->avail_same++;
+		} else if (slot < r->avail_same) {
+			r->avail_same = slot;
+		}
+	}
+	r->avail_ring[slot] = head;
 }
 
 /*

@@ -99,6 +99,7 @@ vnet_vring_reset(struct vnet_vring *r, void (*release)(void *cookie))
 	r->avail_shadow = 0;
 	r->kicked_idx = 0;
 	r->last_used = 0;
+	r->avail_same = 0;
 	r->io_oldest = 0;
 	r->io_batch = false;
 	r->io_batch_end = 0;

@@ -95,6 +95,7 @@ struct vnet_vring {
 	uint16_t avail_shadow;  /* split: next avail index; packed: next slot */
 	uint16_t kicked_idx;    /* split: avail index at the last notify decision */
 	uint16_t last_used;     /* split: next used index; packed: next used slot */
+	uint16_t avail_same;    /* split in-order: avail slots [0, this) hold their index */
 	bool io_barriers;       /* VIRTIO_F_ORDER_PLATFORM negotiated */
 	bool broken;
 	/* Packed (virtio 1.2 §2.8.1): wrap counters as flag bit patterns. */
