@@ -10,7 +10,7 @@
 struct rte_mbuf;
 typedef uint16_t (*vnet_burst_fn)(void *q, struct rte_mbuf **pkts, uint16_t n);
 
-/* The burst functions: one per ring kind (vnet_rxtx.c, vnet_rx_mrg.c). */
+/* The burst functions: one per ring kind (vnet_rxtx.c, vnet_rx_mrg.c, vnet_tx.c). */
 #define VNET_BURST_DECLS(name)                                                    \
 	uint16_t name##_split(void *q, struct rte_mbuf **p, uint16_t n);          \
 	uint16_t name##_packed(void *q, struct rte_mbuf **p, uint16_t n);         \

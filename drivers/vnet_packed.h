@@ -242,17 +242,24 @@ vnet_packed_get_used(struct vnet_vring *r, void **cookie, uint32_t *len)
 	return true;
 }
 
-/* We poll: DISABLE is valid with or without EVENT_IDX (§2.8.10). */
+/*
+ * We poll: DISABLE is valid with or without EVENT_IDX (§2.8.10). Written
+ * once, not on every burst: the device reads that line.
+ */
 static __rte_always_inline void
 vnet_packed_suppress_interrupts(struct vnet_vring *r)
 {
+	if (r->intr_off)
+		return;
 	r->driver_event->flags = VNET_PEVENT_F_DISABLE;
+	r->intr_off = true;
 }
 
 /* Interrupt at the next used buffer; returns 1 if one is already there. */
 static inline uint16_t
 vnet_packed_enable_interrupts(struct vnet_vring *r)
 {
+	r->intr_off = false;
 	r->driver_event->flags = VNET_PEVENT_F_ENABLE;
 	/* The request must be visible before we look at the ring. */
 	vnet_ring_mb(r->io_barriers);

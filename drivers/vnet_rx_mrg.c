@@ -42,17 +42,14 @@ append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
 
 	m->data_off = (uint16_t)(RTE_PKTMBUF_HEADROOM - vq->hdr_size + seg->off);
 	m->data_len = (uint16_t)seg->len;
-	m->next = NULL;
-	m->nb_segs = 1;
+	/* next, nb_segs, ol_flags, packet_type: reset by rte_pktmbuf_alloc_bulk. */
 	if (h == NULL) {
-		m->ol_flags = 0;
-		m->packet_type = 0;
 		m->port = vq->port_id;
 		m->pkt_len = seg->len;
 		if (vq->rx_hdr_flags) {
 			uint16_t segsz;
 
-			m->ol_flags = vnet_offload_rx_flags(hdr, &segsz);
+			m->ol_flags |= vnet_offload_rx_flags(hdr, &segsz);
 			m->tso_segsz = segsz;
 		}
 		vq->mrg_head = m;

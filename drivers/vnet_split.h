@@ -92,13 +92,32 @@ vnet_split_chain_add(struct vnet_vring *r, struct vnet_chain *c, uint64_t iova,
 	}
 }
 
-/* Queue the chain at head for the device (published by vnet_split_publish). */
+/*
+ * Queue the chain at head for the device (published by vnet_split_publish).
+ * In order (virtio 1.2 §2.7.9), buffers of one descriptor put id s in avail
+ * slot s lap after lap: slots below avail_same are known (from what we
+ * wrote, never read back) to hold their own index and are not rewritten,
+ * so the device's cached copy of those lines stays valid.
+ */
 static __rte_always_inline void
-vnet_split_post(struct vnet_vring *r, uint16_t head, void *cookie, uint32_t wlen)
+vnet_split_post(struct vnet_vring *r, uint16_t head, void *cookie, uint32_t wlen,
+		const bool in_order)
 {
+	uint16_t slot = vnet_ring_slot(r->avail_shadow++, r->num);
+
 	r->extra[head].cookie = cookie;
 	r->extra[head].wlen = wlen;
-	r->avail_ring[vnet_ring_slot(r->avail_shadow++, r->num)] = head;
+	if (in_order) {
+		if (head == slot) {
+			if (slot < r->avail_same)
+				return;
+			if (slot == r->avail_same)
+				r->avail_same++;
+		} else if (slot < r->avail_same) {
+			r->avail_same = slot;
+		}
+	}
+	r->avail_ring[slot] = head;
 }
 
 /*
@@ -145,24 +164,37 @@ vnet_split_get_used(struct vnet_vring *r, void **cookie, uint32_t *len)
 	return true;
 }
 
+/* Entries consumed before used_event is moved ahead again. */
+#define VNET_USED_EVENT_REWRITE 0x4000
+
 /*
  * Ask the device not to interrupt us: we poll (virtio 1.2 §2.7.10). With
  * EVENT_IDX the flag is ignored and used_event is put half a ring-index
- * space ahead, so the device only interrupts once per 32768 used entries.
+ * space ahead; it is rewritten only once a quarter of that space was
+ * consumed, so it stays at least 0x4000 entries ahead without a store to
+ * a line the device reads on every burst. Without it the flag is written
+ * once.
  */
 static __rte_always_inline void
 vnet_split_suppress_interrupts(struct vnet_vring *r, bool event_idx)
 {
-	if (event_idx)
+	if (event_idx) {
+		if (r->intr_off && (uint16_t)(r->last_used - r->used_event_at) <
+				   VNET_USED_EVENT_REWRITE)
+			return;
+		r->used_event_at = r->last_used;
 		*r->used_event = (uint16_t)(r->last_used + 0x8000);
-	else
+	} else if (!r->intr_off) {
 		*r->avail_flags = VNET_AVAIL_F_NO_INTERRUPT;
+	}
+	r->intr_off = true;
 }
 
 /* Ask for an interrupt at the next used entry (virtio 1.2 §2.7.10). */
 static inline uint16_t
 vnet_split_enable_interrupts(struct vnet_vring *r, bool event_idx)
 {
+	r->intr_off = false;
 	if (event_idx)
 		*r->used_event = r->last_used;
 	else

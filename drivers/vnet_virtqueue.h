@@ -104,18 +104,58 @@ void vnet_vq_fail_device(struct vnet_virtqueue *vq, uint8_t status);
  * (each validated by the ring core); returns how many. A fault stops it
  * early with r->broken set.
  */
+#define VNET_FREE_BATCH 64
+
+/*
+ * Mbufs to free, gathered for one rte_mempool_put_bulk(): direct,
+ * refcnt 1, one segment, all of one pool (what a tx reclaim almost always
+ * sees). Anything else goes through rte_pktmbuf_free().
+ */
+struct vnet_free_batch {
+	struct rte_mempool *pool;
+	unsigned int n;
+	void *m[VNET_FREE_BATCH];
+};
+
+static __rte_always_inline void
+vnet_free_flush(struct vnet_free_batch *b)
+{
+	if (b->n > 0)
+		rte_mempool_put_bulk(b->pool, b->m, b->n);
+	b->n = 0;
+}
+
+static __rte_always_inline void
+vnet_free_add(struct vnet_free_batch *b, struct rte_mbuf *m)
+{
+	if (unlikely(!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+		     m->nb_segs != 1)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (unlikely(m->pool != b->pool || b->n == VNET_FREE_BATCH)) {
+		vnet_free_flush(b);
+		b->pool = m->pool;
+	}
+	b->m[b->n++] = m;
+}
+
 static __rte_always_inline uint16_t
 vnet_vq_free_used(struct vnet_virtqueue *vq, const enum vnet_ring_kind L)
 {
 	struct vnet_vring *r = &vq->vr;
 	uint16_t n = vnet_vring_used_ready(r, L, UINT16_MAX), freed = 0;
+	struct vnet_free_batch b;
 	uint32_t len;
 	void *cookie;
 
+	b.pool = NULL;
+	b.n = 0;
 	while (freed < n && vnet_vring_get_used(r, L, &cookie, &len)) {
-		rte_pktmbuf_free(cookie);
+		vnet_free_add(&b, cookie);
 		freed++;
 	}
+	vnet_free_flush(&b);
 	return freed;
 }
 

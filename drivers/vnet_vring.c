@@ -99,10 +99,13 @@ vnet_vring_reset(struct vnet_vring *r, void (*release)(void *cookie))
 	r->avail_shadow = 0;
 	r->kicked_idx = 0;
 	r->last_used = 0;
+	r->avail_same = 0;
 	r->io_oldest = 0;
 	r->io_batch = false;
 	r->io_batch_end = 0;
 	r->io_batch_len = 0;
+	r->intr_off = false; /* the next suppress writes the zeroed area */
+	r->used_event_at = 0;
 	r->broken = false;
 	r->fault = VNET_RING_OK;
 	r->fault_a = r->fault_b = 0;

@@ -97,7 +97,7 @@ vnet_vring_post(struct vnet_vring *r, const enum vnet_ring_kind k,
 	if (vnet_kind_packed(k))
 		vnet_packed_post(r, c, cookie, wlen);
 	else
-		vnet_split_post(r, c->id, cookie, wlen);
+		vnet_split_post(r, c->id, cookie, wlen, vnet_kind_in_order(k));
 }
 
 /* Posted buffers not published yet. */

@@ -95,6 +95,7 @@ struct vnet_vring {
 	uint16_t avail_shadow;  /* split: next avail index; packed: next slot */
 	uint16_t kicked_idx;    /* split: avail index at the last notify decision */
 	uint16_t last_used;     /* split: next used index; packed: next used slot */
+	uint16_t avail_same;    /* split in-order: avail slots [0, this) hold their index */
 	bool io_barriers;       /* VIRTIO_F_ORDER_PLATFORM negotiated */
 	bool broken;
 	/* Packed (virtio 1.2 §2.8.1): wrap counters as flag bit patterns. */
@@ -111,6 +112,13 @@ struct vnet_vring {
 	bool io_batch;
 	uint16_t io_batch_end;
 	uint32_t io_batch_len;
+	/*
+	 * Interrupt suppression as we last wrote it (driver memory, so the
+	 * shared word is never read back): whether we asked for none, and
+	 * (split, EVENT_IDX) last_used when used_event was written.
+	 */
+	bool intr_off;
+	uint16_t used_event_at;
 	/* The first fault and the values that showed it, for the one log line. */
 	enum vnet_ring_fault fault;
 	uint32_t fault_a, fault_b;

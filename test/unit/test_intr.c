@@ -223,6 +223,50 @@ test_suppression(bool event_idx, uint16_t start)
 	free(extra);
 }
 
+/*
+ * Polling: the driver drains and suppresses after every batch. The device
+ * must never interrupt, while used_event is stored to only about once per
+ * VNET_USED_EVENT_REWRITE entries and the flag only once.
+ */
+static void
+test_poll_stores(uint16_t start)
+{
+	uint16_t num = 256, seen;
+	void *mem = aligned_alloc(4096, vnet_ring_total_size(num, 4096));
+	struct vnet_desc_extra *extra = calloc(num, sizeof(*extra));
+	unsigned int irqs = 0, writes = 0, i, total = 2000 * 100;
+	struct vnet_vring r;
+
+	vnet_vring_init(&r, mem, num, 4096, extra);
+	r.last_used = start;
+	*r.used_idx = start;
+	vnet_split_suppress_interrupts(&r, true);
+	seen = *r.used_event;
+	for (i = 0; i < 2000; i++) {
+		irqs += device_use(&r, true, 100);
+		r.last_used = *r.used_idx;
+		vnet_split_suppress_interrupts(&r, true);
+		writes += *r.used_event != seen;
+		seen = *r.used_event;
+	}
+	TAP_EQ(irqs, 0, "event_idx @%u: %u entries polled, no interrupt", start, total);
+	TAP_OK(writes >= total / VNET_USED_EVENT_REWRITE - 1 &&
+	       writes <= total / VNET_USED_EVENT_REWRITE + 1,
+	       "event_idx @%u: used_event moved %u times for %u entries", start, writes, total);
+
+	/* Flags: written once; a second suppress stores nothing. */
+	vnet_vring_init(&r, mem, num, 4096, extra);
+	vnet_split_suppress_interrupts(&r, false);
+	*r.avail_flags = 0x55; /* a store would overwrite it */
+	vnet_split_suppress_interrupts(&r, false);
+	TAP_EQ(*r.avail_flags, 0x55, "flags: suppress again stores nothing");
+	vnet_split_enable_interrupts(&r, false);
+	vnet_split_suppress_interrupts(&r, false);
+	TAP_EQ(*r.avail_flags, VNET_AVAIL_F_NO_INTERRUPT, "flags: suppress after enable stores");
+	free(mem);
+	free(extra);
+}
+
 int
 main(void)
 {
@@ -232,5 +276,7 @@ main(void)
 	test_suppression(false, 0);
 	test_suppression(true, 0);
 	test_suppression(true, 65500); /* indices wrap */
+	test_poll_stores(0);
+	test_poll_stores(65500);
 	return tap_done();
 }

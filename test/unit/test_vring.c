@@ -137,7 +137,7 @@ test_wrap(void)
 	/* 20000 post/use cycles: the 16-bit indexes wrap more than once. */
 	for (round = 0; round < 20000 && ok; round++) {
 		ok &= vnet_split_take(&g.r, 2, &h);
-		vnet_split_post(&g.r, h, &g.cookies[round % 64], 0);
+		vnet_split_post(&g.r, h, &g.cookies[round % 64], 0, false);
 		device_use(&g, h, 0);
 		ok &= vnet_split_used_ready(&g.r) == 1;
 		ok &= vnet_split_get_used(&g.r, &cookie, &len);
@@ -182,7 +182,7 @@ test_faults(void)
 
 		rig_init(&g, 8);
 		vnet_split_take(&g.r, 1, &h);
-		vnet_split_post(&g.r, h, &g.cookies[0], 2048);
+		vnet_split_post(&g.r, h, &g.cookies[0], 2048, false);
 		if (fc->idx_jump) {
 			*g.r.used_idx = fc->idx_jump;
 			TAP_EQ(vnet_split_used_ready(&g.r), 0, "%s: nothing ready", fc->what);
@@ -215,7 +215,7 @@ test_double_use(void)
 
 	rig_init(&g, 8);
 	vnet_split_take(&g.r, 1, &h);
-	vnet_split_post(&g.r, h, &g.cookies[1], 2048);
+	vnet_split_post(&g.r, h, &g.cookies[1], 2048, false);
 	device_use(&g, h, 100);
 	device_use(&g, h, 100);
 	TAP_EQ(vnet_split_used_ready(&g.r), 2, "two entries for one buffer");
@@ -237,7 +237,7 @@ test_tx_len_ignored(void)
 
 	rig_init(&g, 8);
 	vnet_split_take(&g.r, 3, &h);
-	vnet_split_post(&g.r, h, &g.cookies[2], 0);
+	vnet_split_post(&g.r, h, &g.cookies[2], 0, false);
 	device_use(&g, h, 123456);
 	vnet_split_used_ready(&g.r);
 	TAP_OK(vnet_split_get_used(&g.r, &cookie, &len), "device-readable chain: len is not checked");
@@ -263,18 +263,18 @@ test_publish(void)
 
 	rig_init(&g, 8);
 	vnet_split_take(&g.r, 1, &h);
-	vnet_split_post(&g.r, h, &g.cookies[0], 100);
+	vnet_split_post(&g.r, h, &g.cookies[0], 100, false);
 	TAP_EQ(*g.r.avail_idx, 0, "posting does not publish");
 	*g.r.avail_event = 0;
 	TAP_OK(vnet_split_publish(&g.r, true), "event idx: kick when avail passes avail_event");
 	TAP_EQ(*g.r.avail_idx, 1, "avail idx published");
 	TAP_EQ(g.r.kicked_idx, 1, "kick decision recorded");
 	vnet_split_take(&g.r, 1, &h);
-	vnet_split_post(&g.r, h, &g.cookies[1], 100);
+	vnet_split_post(&g.r, h, &g.cookies[1], 100, false);
 	*g.r.avail_event = 5;
 	TAP_OK(!vnet_split_publish(&g.r, true), "event idx: no kick before avail_event");
 	vnet_split_take(&g.r, 1, &h);
-	vnet_split_post(&g.r, h, &g.cookies[2], 100);
+	vnet_split_post(&g.r, h, &g.cookies[2], 100, false);
 	*g.r.used_flags = VNET_USED_F_NO_NOTIFY;
 	TAP_OK(!vnet_split_publish(&g.r, false), "flags: NO_NOTIFY suppresses the kick");
 	*g.r.used_flags = 0;
