@@ -246,6 +246,8 @@ class Options:
     budget = 60
     verbose = True
     show_stats = False
+    monitor = False        # give the guest an HMP monitor (Guest.hmp)
+    udp = False            # NICs on vmlib.UdpBackend instead of the vhost backend
 
 
 # ---------------------------------------------------------------- one boot
@@ -282,6 +284,10 @@ class Context:
             kw = dict(append='vfio.enable_unsafe_noiommu_mode=1')
         elif self.group == 'ovs':
             kw = dict(backend=lambda ports, sockdir: ovs.OvsBackend(self.dir, ports, sockdir))
+        if o.monitor:   # an HMP monitor: ci/bench asks it for the vCPU thread ids
+            kw['guest_kw'] = {'monitor': True}
+        if o.udp:       # QEMU's own virtio-net on UDP, which asks for kicks (ci/bench)
+            kw['backend'] = lambda ports, sockdir: vmlib.UdpBackend(self.dir, ports, sockdir)
         self.m = vmlib.Machine(self.dir, self.modes, kernel, initrd, qemu=qemu,
                                host_kw={'mbuf_size': 10240, 'testpmd': o.testpmd},
                                log=self.runner.log, **kw)
@@ -360,6 +366,25 @@ def parse_xstats(text):
     """`show port xstats` output -> {name: value}."""
     return {m.group(1): int(m.group(2))
             for m in re.finditer(r'^\s*([A-Za-z0-9_\[\]]+):\s+(\d+)\s*$', text, re.M)}
+
+
+def guest_testpmd(ctx, sc, name=None):
+    """The guest testpmd of a scenario (not started): the same EAL and app
+    arguments for both drivers; net_vnet only adds `-d` and its log level."""
+    o = ctx.runner.opts
+    bdf = ctx.bdf[sc.mode]
+    dev = bdf + (',' + sc.devargs if sc.devargs else '')
+    eal = ['--lcores', '0@0,1@0', '-a', dev, '--file-prefix=' + sc.name.replace('-', '')]
+    if sc.driver == 'vnet':
+        eal = ['--log-level=pmd.net.vnet:info'] + eal
+        if not o.installed_plugin:
+            if not ctx.plugin:
+                ctx.plugin = ctx.guest.stage(o.plugin)
+            eal = ['-d', ctx.plugin] + eal
+    if sc.group == 'q35' and sc.mode != 'modern':
+        eal.append('--iova-mode=pa')   # the device bypasses the vIOMMU
+    app = ['--port-topology=loop', '--total-num-mbufs=2048', '--mbuf-size=10240']
+    return vmlib.GuestTestpmd(ctx.guest, name or sc.name, eal, app, testpmd=o.testpmd)
 
 
 # ---------------------------------------------------------------- runner
@@ -464,18 +489,7 @@ class Runner:
         try:
             bdf = ctx.bdf[sc.mode]
             ctx.guest.run('vnet_bind %s %s' % (bdf, sc.kdrv), 30)
-            dev = bdf + (',' + sc.devargs if sc.devargs else '')
-            eal = ['--lcores', '0@0,1@0', '-a', dev, '--file-prefix=' + sc.name.replace('-', '')]
-            if sc.driver == 'vnet':
-                eal = ['--log-level=pmd.net.vnet:info'] + eal
-                if not o.installed_plugin:
-                    if not ctx.plugin:
-                        ctx.plugin = ctx.guest.stage(o.plugin)
-                    eal = ['-d', ctx.plugin] + eal
-            if sc.group == 'q35' and sc.mode != 'modern':
-                eal.append('--iova-mode=pa')   # the device bypasses the vIOMMU
-            app = ['--port-topology=loop', '--total-num-mbufs=2048', '--mbuf-size=10240']
-            tp = vmlib.GuestTestpmd(ctx.guest, sc.name, eal, app, testpmd=o.testpmd)
+            tp = guest_testpmd(ctx, sc)
             tp.start()
             init = tp.wait_prompt(min(90, o.timeout))
             text = tp.text()
