@@ -32,6 +32,13 @@ vnet-layouts / virtio-layouts:
   packed0      (net_vnet) devarg packed=0 on the packed NIC: split ring.
   in-order0    (net_vnet) devarg in_order=0 on the packed-io NIC: packed,
                not in-order.
+vnet-notify / virtio-notify:  a split and a packed NIC (ioeventfd=off) on
+               QEMU's own virtio-net model (vmlib.UdpBackend), which asks for
+               a kick per tx batch.  udp-split, udp-split-ei0 (net_vnet devarg
+               event_idx=0), udp-packed: guest txonly 64 and 1500 bytes; the
+               harness receives exactly what the guest sent (up to the kernel's
+               counted UDP drops); net_vnet's tx_q0_kicks > 0, <= packets, and
+               equal to the notifies QEMU traces (virtio_queue_notify).
 
 Every traffic row reports kicks per 1000 packets: net_vnet's per-queue
 `kicks` xstats from the guest, and for both drivers the kicks counted from
