@@ -61,6 +61,24 @@ append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
 	vq->mrg_tail = m;
 }
 
+/* A whole packet in one buffer (vnet_mrg_single): no chain to build. */
+static __rte_always_inline void
+deliver_single(struct vnet_virtqueue *vq, struct rte_mbuf *m, uint32_t frame,
+	       const struct vnet_net_hdr *hdr)
+{
+	/* data_off, next, nb_segs, ol_flags: reset by rte_pktmbuf_alloc_bulk. */
+	m->data_len = (uint16_t)frame;
+	m->pkt_len = frame;
+	m->port = vq->port_id;
+	if (vq->rx_hdr_flags) {
+		uint16_t segsz;
+
+		m->ol_flags |= vnet_offload_rx_flags(hdr, &segsz);
+		m->tso_segsz = segsz;
+	}
+	vq->stats.mrg_segments++;
+}
+
 static __rte_always_inline uint16_t
 recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	      const enum vnet_ring_kind L)
@@ -86,9 +104,20 @@ recv_pkts_mrg(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		taken++;
 		m = cookie;
 		if (vnet_mrg_at_head(&vq->mrg)) {
+			uint32_t frame;
+
 			hdr = rx_hdr(vq, m);
 			nbuf = vq->hw->modern ? rte_le_to_cpu_16(hdr->num_buffers) :
 						hdr->num_buffers;
+			frame = vnet_mrg_single(len, nbuf, vq->hdr_size,
+						vq->rx_max_frame);
+			if (likely(frame != 0)) {
+				deliver_single(vq, m, frame, hdr);
+				vnet_pktstats_mbuf(&vq->stats.pkt, m, frame);
+				bytes += frame;
+				pkts[nb_rx++] = m;
+				continue;
+			}
 		}
 		switch (vnet_mrg_next(&vq->mrg, len, nbuf, vq->hdr_size, r->num,
 				      vq->rx_max_frame, &seg)) {
