@@ -66,7 +66,14 @@ cvq_notify(void *ctx)
 {
 	struct vnet_ctrl *c = ctx;
 
-	vnet_ops(c->hw)->notify(c->hw, c->index, c->notify_off);
+	int ret = vnet_ops(c->hw)->notify(c->hw, c->index, c->notify_off);
+
+	/* The command then times out with its own error line. */
+	if (ret != 0)
+		VNET_LOG(ERR, c->hw->name,
+			 "control queue %u: doorbell write failed: %s (legacy BAR0 through %s)",
+			 c->index, strerror(-ret),
+			 vnet_io_method_name(vnet_local(c->hw)->legacy_io.method));
 }
 
 static uint64_t

@@ -112,11 +112,12 @@ legacy_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 	return 0;
 }
 
-static void
+static int
 legacy_notify(struct vnet_hw *hw, uint16_t index, uint32_t notify_off)
 {
 	RTE_SET_USED(notify_off);
 	vnet_io_write16(io(hw), VNET_LEGACY_QUEUE_NOTIFY, index);
+	return -io(hw)->last_error;
 }
 
 static uint16_t

@@ -184,11 +184,12 @@ modern_setup_queue(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 	return 0;
 }
 
-static void
+static int
 modern_notify(struct vnet_hw *hw, uint16_t index, uint32_t notify_off)
 {
 	rte_write16(rte_cpu_to_le_16(index),
 		    vnet_local(hw)->notify_base + notify_off);
+	return 0; /* a memory store cannot fail */
 }
 
 static uint16_t

@@ -43,7 +43,11 @@ struct vnet_transport_ops {
 	 */
 	int (*setup_queue)(struct vnet_hw *hw, const struct vnet_queue_addrs *q,
 			   uint32_t *notify_off);
-	void (*notify)(struct vnet_hw *hw, uint16_t index, uint32_t notify_off);
+	/*
+	 * Ring the queue's doorbell; 0, or -errno when the write did not
+	 * happen (a legacy BAR0 reached by port I/O or vfio pread/pwrite).
+	 */
+	int (*notify)(struct vnet_hw *hw, uint16_t index, uint32_t notify_off);
 	/* Set the config-change MSI-X vector; returns what the device kept. */
 	uint16_t (*set_config_vector)(struct vnet_hw *hw, uint16_t vector);
 };

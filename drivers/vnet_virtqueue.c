@@ -206,12 +206,33 @@ vnet_vq_attach(struct vnet_virtqueue *vq)
 	return vnet_ops(vq->hw)->setup_queue(vq->hw, &q, &vq->notify_off);
 }
 
+/*
+ * The device never heard the kick: one error line with the reason, then
+ * the queue breaks like a bad ring, since a device that waits for kicks
+ * would otherwise stall without a word.
+ */
+static void
+notify_failed(struct vnet_virtqueue *vq, int err)
+{
+	if (!vq->fault_reported)
+		VNET_LOG(ERR, vq->hw->name,
+			 "port %u virtqueue %u: doorbell write failed: %s (legacy BAR0 through %s); see legacy_io in docs/devargs.md",
+			 vq->port_id, vq->index, strerror(err),
+			 vnet_io_method_name(vnet_local(vq->hw)->legacy_io.method));
+	vnet_vring_fail(&vq->vr, VNET_RING_NOTIFY, (uint32_t)err, 0);
+	vnet_vq_report_broken(vq);
+}
+
 void
 vnet_vq_publish_and_kick(struct vnet_virtqueue *vq)
 {
 	if (vnet_vring_publish(&vq->vr, vq->vr.kind, vq->event_idx)) {
-		vnet_ops(vq->hw)->notify(vq->hw, vq->index, vq->notify_off);
+		int ret = vnet_ops(vq->hw)->notify(vq->hw, vq->index,
+						   vq->notify_off);
+
 		vq->stats.kicks++;
+		if (unlikely(ret != 0))
+			notify_failed(vq, -ret);
 	}
 }
 

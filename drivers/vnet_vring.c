@@ -12,6 +12,7 @@ const char *const vnet_ring_fault_names[VNET_RING_FAULT_COUNT] = {
 	[VNET_RING_DEVICE] = "device failed",
 	[VNET_RING_BAD_NUM_BUFFERS] = "num_buffers is 0 or above the ring size",
 	[VNET_RING_OUT_OF_ORDER] = "in-order: used id is outside the in-flight window",
+	[VNET_RING_NOTIFY] = "doorbell write failed",
 };
 
 const char *const vnet_layout_names[VNET_LAYOUT_COUNT] = {

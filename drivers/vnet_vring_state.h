@@ -73,6 +73,7 @@ enum vnet_ring_fault {
 	VNET_RING_DEVICE,    /* the device itself failed (status) */
 	VNET_RING_BAD_NUM_BUFFERS, /* mergeable rx: num_buffers 0 or > ring */
 	VNET_RING_OUT_OF_ORDER, /* in-order: used id outside the in-flight window */
+	VNET_RING_NOTIFY,    /* the doorbell write failed (errno in fault_a) */
 	VNET_RING_FAULT_COUNT,
 };
 

@@ -8,6 +8,7 @@
  * alone. Per row it prints the packets, kicks and the shared-ring bytes
  * and 64-byte lines the driver stored to during its bursts.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,14 +41,16 @@ enum dir { DIR_TX, DIR_RX, DIR_RX_MRG };
 static const char *const dir_names[] = { "tx", "rx", "rx-mrg" };
 
 static uint64_t kicks;
+static int notify_error; /* what the doorbell returns: 0, or -errno */
 
-static void
+static int
 fake_notify(struct vnet_hw *hw, uint16_t index, uint32_t off)
 {
 	(void)hw;
 	(void)index;
 	(void)off;
 	kicks++;
+	return notify_error;
 }
 
 static const struct vnet_transport_ops fake_ops = {
@@ -332,6 +335,53 @@ out:
 	return ret;
 }
 
+/*
+ * A doorbell write that fails (a legacy BAR0 whose port grant or pwrite
+ * was refused) breaks the queue, counted once, instead of leaving a device
+ * that waits for kicks to stall in silence.
+ */
+static int
+run_notify_failure(struct rte_mempool *mp)
+{
+	static struct vnet_hw hw;
+	struct rte_mbuf *pkts[BURST];
+	struct vnet_virtqueue *vq;
+	vnet_burst_fn burst = pick(VNET_KIND_SPLIT, DIR_TX);
+	uint16_t n, again;
+	int i, ret = -1;
+
+	setup_hw(&hw, VNET_KIND_SPLIT, true, false);
+	if (vnet_vq_create(&hw, VNET_VQ_TX, 0, RING, 0, &vq) != 0 ||
+	    rte_pktmbuf_alloc_bulk(mp, pkts, BURST) != 0) {
+		printf("notify-failure: setup failed\n");
+		return -1;
+	}
+	for (i = 0; i < BURST; i++)
+		fill_tx(pkts[i], 64, (uint32_t)i);
+	notify_error = -EPERM;
+	n = burst(vq, pkts, BURST); /* EVENT_IDX: the first publish kicks */
+	notify_error = 0;
+	again = burst(vq, &pkts[n], (uint16_t)(BURST - n));
+	if (!vq->vr.broken || vq->vr.fault != VNET_RING_NOTIFY ||
+	    vq->vr.fault_a != EPERM)
+		printf("notify-failure: queue not broken by the failed doorbell (fault %s)\n",
+		       vnet_ring_fault_names[vq->vr.fault]);
+	else if (vq->stats.ring_faults != 1 || again != 0)
+		printf("notify-failure: ring_faults %" PRIu64 ", a later burst moved %u\n",
+		       vq->stats.ring_faults, again);
+	else
+		ret = 0;
+	rte_pktmbuf_free_bulk(&pkts[n], BURST - n);
+	vnet_vq_free(vq, true); /* frees what the ring still holds */
+	if (ret == 0 && rte_mempool_avail_count(mp) != NB_MBUFS) {
+		printf("notify-failure: %u of %u mbufs back in the pool\n",
+		       rte_mempool_avail_count(mp), NB_MBUFS);
+		ret = -1;
+	}
+	printf("row %-22s %s\n", "notify-failure", ret == 0 ? "ok" : "FAIL");
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -368,6 +418,8 @@ main(int argc, char **argv)
 						continue;
 					failed += run_row(mp, &bufs, k, e, dir, sizes[s]) != 0;
 				}
+	if (only == NULL)
+		failed += run_notify_failure(mp) != 0;
 	printf("%s\n", failed ? "FAIL" : "ok");
 	rte_eal_cleanup();
 	return failed ? 1 : 0;
