@@ -61,6 +61,7 @@ struct vnet_hw {
 	uint16_t net_hdr_size; /* virtio_net_hdr size for the negotiated mode */
 	enum vnet_layout ring_layout; /* of every queue, control queue included */
 	enum vnet_ring_kind ring_kind; /* and whether they complete in order */
+	uint64_t ring_logged; /* ring feature bits last logged, + 1; 0: none */
 	struct rte_ether_addr mac;
 	struct vnet_devargs devargs;
 

@@ -44,9 +44,16 @@ vnet_ring_feat_offer(const struct vnet_hw *hw)
 void
 vnet_ring_feat_apply(struct vnet_hw *hw)
 {
+	uint64_t ring_bits = 0;
+	bool say;
 	size_t i;
 
-	for (i = 0; i < RTE_DIM(feats); i++) {
+	/* Negotiation runs at probe and again at configure: say it once. */
+	for (i = 0; i < RTE_DIM(feats); i++)
+		ring_bits |= hw->guest_features & VNET_BIT(feats[i].bit);
+	say = hw->ring_logged != ring_bits + 1;
+	hw->ring_logged = ring_bits + 1;
+	for (i = 0; i < RTE_DIM(feats) && say; i++) {
 		if (!(hw->devargs.ring_explicit & (1u << i)) || !devarg_on(hw, i) ||
 		    (hw->guest_features & VNET_BIT(feats[i].bit)))
 			continue;
@@ -61,8 +68,10 @@ vnet_ring_feat_apply(struct vnet_hw *hw)
 	if (vnet_has_feature(hw, VNET_F_IN_ORDER))
 		hw->ring_kind = hw->ring_layout == VNET_LAYOUT_PACKED ?
 				VNET_KIND_PACKED_IN_ORDER : VNET_KIND_SPLIT_IN_ORDER;
-	VNET_LOG(INFO, hw->name, "port %u: ring %s%s%s", hw->port_id,
-		 vnet_layout_names[hw->ring_layout],
-		 vnet_kind_in_order(hw->ring_kind) ? ", in-order" : "",
-		 vnet_has_feature(hw, VNET_F_RING_INDIRECT_DESC) ? ", indirect tx" : "");
+	if (say)
+		VNET_LOG(INFO, hw->name, "port %u: ring %s%s%s", hw->port_id,
+			 vnet_layout_names[hw->ring_layout],
+			 vnet_kind_in_order(hw->ring_kind) ? ", in-order" : "",
+			 vnet_has_feature(hw, VNET_F_RING_INDIRECT_DESC) ?
+			 ", indirect tx" : "");
 }
