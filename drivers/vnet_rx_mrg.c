@@ -33,6 +33,24 @@ vnet_rx_mrg_reset(struct vnet_virtqueue *vq)
 	vnet_mrg_reset(&vq->mrg);
 }
 
+/*
+ * A packet's first mbuf: what rx sets beyond the frame length (next,
+ * nb_segs, ol_flags, packet_type: reset by rte_pktmbuf_alloc_bulk).
+ */
+static __rte_always_inline void
+head_fields(struct vnet_virtqueue *vq, struct rte_mbuf *m, uint32_t len,
+	    const struct vnet_net_hdr *hdr)
+{
+	m->port = vq->port_id;
+	m->pkt_len = len;
+	if (vq->rx_hdr_flags) {
+		uint16_t segsz;
+
+		m->ol_flags |= vnet_offload_rx_flags(hdr, &segsz);
+		m->tso_segsz = segsz;
+	}
+}
+
 /* Add m (seg) to the packet being assembled. */
 static inline void
 append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
@@ -42,16 +60,8 @@ append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
 
 	m->data_off = (uint16_t)(RTE_PKTMBUF_HEADROOM - vq->hdr_size + seg->off);
 	m->data_len = (uint16_t)seg->len;
-	/* next, nb_segs, ol_flags, packet_type: reset by rte_pktmbuf_alloc_bulk. */
 	if (h == NULL) {
-		m->port = vq->port_id;
-		m->pkt_len = seg->len;
-		if (vq->rx_hdr_flags) {
-			uint16_t segsz;
-
-			m->ol_flags |= vnet_offload_rx_flags(hdr, &segsz);
-			m->tso_segsz = segsz;
-		}
+		head_fields(vq, m, seg->len, hdr);
 		vq->mrg_head = m;
 	} else {
 		vq->mrg_tail->next = m;
@@ -61,21 +71,16 @@ append(struct vnet_virtqueue *vq, struct rte_mbuf *m,
 	vq->mrg_tail = m;
 }
 
-/* A whole packet in one buffer (vnet_mrg_single): no chain to build. */
+/*
+ * A whole packet in one buffer (vnet_mrg_single): no chain to build, and
+ * data_off is already the headroom, where the frame starts.
+ */
 static __rte_always_inline void
 deliver_single(struct vnet_virtqueue *vq, struct rte_mbuf *m, uint32_t frame,
 	       const struct vnet_net_hdr *hdr)
 {
-	/* data_off, next, nb_segs, ol_flags: reset by rte_pktmbuf_alloc_bulk. */
 	m->data_len = (uint16_t)frame;
-	m->pkt_len = frame;
-	m->port = vq->port_id;
-	if (vq->rx_hdr_flags) {
-		uint16_t segsz;
-
-		m->ol_flags |= vnet_offload_rx_flags(hdr, &segsz);
-		m->tso_segsz = segsz;
-	}
+	head_fields(vq, m, frame, hdr);
 	vq->stats.mrg_segments++;
 }
 
