@@ -123,8 +123,15 @@ def pin(ctx, vcpus, log=None):
     qpid = ctx.guest.proc.pid
     hpid = ctx.host.proc.pid if getattr(ctx.host, 'proc', None) else None
     got = collections.OrderedDict((k, []) for k in PINS)
-    if hpid is None:   # vmlib.UdpBackend: a thread of this harness, left unpinned
-        got['backend'].append('in-process-UDP-thread-unpinned')
+    reader = getattr(ctx.host, 'reader_tid', None)
+    if hpid is None and reader:   # vmlib.UdpBackend: a thread of this harness
+        try:
+            os.sched_setaffinity(reader, {PINS['backend']})
+            got['backend'].append('%d(udp-reader)' % reader)
+        except OSError as e:
+            raise VMError('cannot pin the UDP backend thread %d: %s' % (reader, e))
+    elif hpid is None:
+        raise VMError('the UDP backend has no counting thread to pin')
     for pid, kind in ((qpid, 'qemu'), (hpid, 'backend')):
         if pid is None:
             continue

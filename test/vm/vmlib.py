@@ -716,6 +716,7 @@ class UdpBackend:
         self.log_path = os.path.join(workdir, 'udp-backend.log')
         self._stop = threading.Event()
         self._reader = None
+        self.reader_tid = None   # the counting thread's id, for pinning (bench)
         self.exit_status = None
 
     def start(self, timeout=None):
@@ -728,8 +729,13 @@ class UdpBackend:
                     (p.index, p.name) + p.host_addr + p.qemu_addr))
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        for _ in range(100):   # the thread names itself at once; 1 s at most
+            if self.reader_tid is not None:
+                break
+            time.sleep(0.01)
 
     def _read(self):
+        self.reader_tid = threading.get_native_id()
         socks = {p.sock: p for p in self.ports}
         while not self._stop.is_set():
             ready, _, _ = select.select(list(socks), [], [], 0.2)
