@@ -746,6 +746,8 @@ class Runner:
         recv = traffic.flows(spec, res)[0][2]
         row = _row(sc, ph, guest=gp, host=hp, mpps=recv / res.dt / 1e6, ok=not c.fails,
                    why=c.why())
+        if res.restarted:
+            row.notes.append(res.restarted)
         row.notes.append('guest %s; host %s; %.1f s' % (
             {k: g[k] for k in ('rx', 'tx', 'rx_bytes', 'tx_bytes')},
             {k: hs[k] for k in ('rx', 'tx', 'rx_bytes', 'tx_bytes')}, res.dt))
