@@ -139,10 +139,10 @@ class Result:
     time, the receiving host counter at the start of the last second (c1) and
     at the end (c2), and packets the guest injected to start a loop."""
 
-    def __init__(self, g, hs, dt, c1, c2, injected):
+    def __init__(self, g, hs, dt, c1, c2, injected, restarted=None):
         self.g, self.hs, self.dt, self.c1, self.c2 = g, hs, dt, c1, c2
         self.injected = injected
-        self.restarted = None   # why a dead loop was injected once more
+        self.restarted = restarted   # why a dead loop was injected once more
 
 
 # How long a counter that stood still in the last second may take to move
@@ -228,9 +228,7 @@ def run_phase(side, P, tp, spec, seconds, guest_refused=None):
     g = parse_port_stats(gout)
     if g is None:
         raise VMError('no guest port stats in: %s' % gout[-500:])
-    res = Result(g, side.stats(P), dt, c1, c2, injected)
-    res.restarted = restarted
-    return res
+    return Result(g, side.stats(P), dt, c1, c2, injected, restarted)
 
 
 def flows(spec, res):
